@@ -1,0 +1,119 @@
+package lat.pipeline.dev;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A JVM started as a child process with this JVM's class path, its output in a log file. Stops
+ * with SIGTERM (then SIGKILL), and can be frozen with SIGSTOP to simulate a hung peer.
+ */
+public final class ChildProcess {
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ChildProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  public static ChildProcess startJava(
+      String name, List<String> jvmArgs, String mainClassOrJar, List<String> args, Map<String, String> env, Path log)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmArgs);
+    if (mainClassOrJar.endsWith(".jar")) {
+      command.add("-jar");
+    } else {
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+    }
+    command.add(mainClassOrJar);
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    ChildProcess child = new ChildProcess(name, process, log);
+    Runtime.getRuntime().addShutdownHook(new Thread(child::kill, name + "-reaper"));
+    return child;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** Waits for the process to end by itself; fails with its log's location when it does not. */
+  public void awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
+    if (!process.waitFor(timeout, unit)) {
+      kill();
+      throw new IllegalStateException(name + " did not finish in time; see " + log);
+    }
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException(name + " failed with exit code " + process.exitValue() + "; see " + log);
+    }
+  }
+
+  /** SIGTERM, then SIGKILL when it has not exited within the grace period. */
+  public void stop(long graceSeconds) {
+    if (!process.isAlive()) {
+      return;
+    }
+    thaw();
+    process.destroy();
+    try {
+      if (!process.waitFor(graceSeconds, TimeUnit.SECONDS)) {
+        kill();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+    }
+  }
+
+  public void kill() {
+    if (process.isAlive()) {
+      thaw();
+      process.destroyForcibly();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** SIGSTOP: the process keeps its sockets but answers nothing, like a hung peer. */
+  public void freeze() {
+    signal("STOP");
+  }
+
+  public void thaw() {
+    signal("CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+    } catch (IOException e) {
+      throw new IllegalStateException("Could not send SIG" + signal + " to " + name, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package lat.pipeline.dev.registry;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import lat.pipeline.dev.ChildProcess;
+
+/**
+ * Apicurio Registry, a real schema registry, run from its Maven Central runner jar. With a
+ * bootstrap server it keeps its schemas in a Kafka topic ({@code kafkasql} storage), as Confluent's
+ * registry does, so they survive a restart; without one it keeps them in memory.
+ */
+public final class RegistryProcess implements AutoCloseable {
+
+  private final ChildProcess process;
+  private final int port;
+
+  private RegistryProcess(ChildProcess process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  public static RegistryProcess start(int port, String kafkaBootstrapServers, Path logDir)
+      throws IOException, InterruptedException {
+    Path runner = home().resolve("apicurio-registry-app-" + version() + "-runner.jar");
+    if (!Files.isRegularFile(runner)) {
+      throw new IllegalStateException("Apicurio Registry is missing at " + runner + ": build dev-stack first (mvn package)");
+    }
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "QUARKUS_HTTP_HOST", "127.0.0.1",
+        "QUARKUS_HTTP_PORT", Integer.toString(port),
+        "QUARKUS_LOG_LEVEL", "WARN",
+        "APICURIO_REST_DELETION_ARTIFACT_ENABLED", "true"));
+    if (kafkaBootstrapServers != null) {
+      env.put("APICURIO_STORAGE_KIND", "kafkasql");
+      env.put("APICURIO_KAFKASQL_BOOTSTRAP_SERVERS", kafkaBootstrapServers);
+    }
+    Files.createDirectories(logDir);
+    ChildProcess process = ChildProcess.startJava(
+        "schema-registry", List.of("-Xmx384m", "-XX:+UseSerialGC"), runner.toString(), List.of(), env,
+        logDir.resolve("registry.log"));
+    RegistryProcess registry = new RegistryProcess(process, port);
+    registry.awaitReady(Duration.ofSeconds(90));
+    return registry;
+  }
+
+  /** The Confluent-compatible API, which Confluent-style serdes and consumers talk to. */
+  public String confluentCompatibleUrl() {
+    return baseUrl() + "/apis/ccompat/v7";
+  }
+
+  /** Apicurio's own v3 API, which Apicurio's Kafka serdes talk to. */
+  public String apicurioUrl() {
+    return baseUrl() + "/apis/registry/v3";
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public void stop() {
+    process.stop(20);
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  private void awaitReady(Duration timeout) throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(confluentCompatibleUrl() + "/subjects"))
+        .timeout(Duration.ofSeconds(2)).GET().build();
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("The schema registry exited at start; see " + process.log());
+      }
+      try {
+        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // still starting
+      }
+      Thread.sleep(300);
+    }
+    throw new IllegalStateException("The schema registry did not become ready in " + timeout + "; see " + process.log());
+  }
+
+  private static Path home() {
+    return Path.of(buildProperties().getProperty("apicurio.home"));
+  }
+
+  private static String version() {
+    return buildProperties().getProperty("apicurio.version");
+  }
+
+  private static Properties buildProperties() {
+    try (InputStream in = RegistryProcess.class.getResourceAsStream("/dev-stack.properties")) {
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties;
+    } catch (IOException e) {
+      throw new IllegalStateException("dev-stack.properties is missing from the class path", e);
+    }
+  }
+}

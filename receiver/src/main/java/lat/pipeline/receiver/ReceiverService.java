@@ -1,0 +1,74 @@
+package lat.pipeline.receiver;
+
+import io.javalin.Javalin;
+import java.time.Duration;
+import java.util.Map;
+import lat.pipeline.receiver.durability.RawEventPublisher;
+import lat.pipeline.receiver.health.Readiness;
+import lat.pipeline.receiver.health.ReceiverMetrics;
+import lat.pipeline.receiver.http.WebhookApp;
+import lat.pipeline.schemas.TopicProvisioner;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The receiver's composition root: builds every part from the config, starts and stops them in order. */
+public final class ReceiverService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReceiverService.class);
+
+  private final ReceiverConfig config;
+  private Admin admin;
+  private Readiness readiness;
+  private ReceiverMetrics metrics;
+  private RawEventPublisher publisher;
+  private Javalin app;
+
+  public ReceiverService(ReceiverConfig config) {
+    this.config = config;
+  }
+
+  public ReceiverService start() throws InterruptedException {
+    admin = Admin.create(Map.of(
+        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        AdminClientConfig.CLIENT_ID_CONFIG, "receiver-admin"));
+    if (config.createTopics()) {
+      TopicProvisioner.ensure(admin, Topics.RAW, config.topics());
+    }
+    metrics = new ReceiverMetrics();
+    publisher = new RawEventPublisher(
+        RawEventPublisher.createProducer(config.bootstrapServers(), config.ackTimeout()), config.ackTimeout());
+    metrics.bindProducer(publisher.producer());
+    readiness = new Readiness(admin, Duration.ofSeconds(2));
+    readiness.start(Duration.ofSeconds(5));
+    app = WebhookApp.create(config, publisher, readiness, metrics).start(config.host(), config.port());
+    LOG.info("Receiver listening on {}:{} ({})", config.host(), app.port(), config.credentials());
+    return this;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  /** Stops taking requests, lets in-flight ones finish, then flushes the producer. */
+  @Override
+  public void close() {
+    if (app != null) {
+      app.stop();
+    }
+    if (publisher != null) {
+      publisher.close();
+    }
+    if (readiness != null) {
+      readiness.close();
+    }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+    }
+    if (metrics != null) {
+      metrics.close();
+    }
+  }
+}

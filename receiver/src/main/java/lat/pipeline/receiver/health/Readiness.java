@@ -1,0 +1,52 @@
+package lat.pipeline.receiver.health;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * Whether the broker answers, checked in the background so that a probe never waits on Kafka: a
+ * load balancer stops sending webhooks to a receiver that could not make them durable.
+ */
+public final class Readiness implements AutoCloseable {
+
+  private final Admin admin;
+  private final Duration timeout;
+  private final AtomicBoolean brokerReachable = new AtomicBoolean(false);
+  private final ScheduledExecutorService checker =
+      Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "readiness-check");
+        thread.setDaemon(true);
+        return thread;
+      });
+
+  public Readiness(Admin admin, Duration timeout) {
+    this.admin = admin;
+    this.timeout = timeout;
+  }
+
+  public void start(Duration interval) {
+    checker.scheduleWithFixedDelay(this::check, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  public boolean isReady() {
+    return brokerReachable.get();
+  }
+
+  private void check() {
+    try {
+      admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      brokerReachable.set(true);
+    } catch (Exception unreachable) {
+      brokerReachable.set(false);
+    }
+  }
+
+  @Override
+  public void close() {
+    checker.shutdownNow();
+  }
+}

@@ -1,0 +1,50 @@
+package lat.pipeline.receiver.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import java.util.Map;
+import lat.pipeline.receiver.ReceiverConfig;
+import lat.pipeline.receiver.durability.RawEventPublisher;
+import lat.pipeline.receiver.health.Readiness;
+import lat.pipeline.receiver.health.ReceiverMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where the receiver's Javalin app is made: config, routes and error mappers. */
+public final class WebhookApp {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookApp.class);
+
+  private WebhookApp() {}
+
+  public static Javalin create(
+      ReceiverConfig config, RawEventPublisher publisher, Readiness readiness, ReceiverMetrics metrics) {
+    WebhookHandler webhooks =
+        new WebhookHandler(
+            config.credentials(), publisher, metrics, config.maxBodyBytes(), config.retryAfterSeconds());
+    Javalin app =
+        Javalin.create(javalin -> {
+          javalin.showJavalinBanner = false;
+          javalin.http.maxRequestSize = config.maxBodyBytes();
+          javalin.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+        });
+
+    app.post("/webhooks/{provider}/{tenant}", webhooks::receive);
+    app.post("/webhooks/{provider}/{tenant}/{event}", webhooks::receive);
+    app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+    app.get("/health/ready", ctx -> {
+      boolean ready = readiness.isReady();
+      ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+          .json(Map.of("status", ready ? "UP" : "DOWN", "kafka", ready ? "reachable" : "unreachable"));
+    });
+    app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+
+    app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));
+    app.exception(Exception.class, (e, ctx) -> {
+      LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+      ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "Internal error"));
+    });
+    return app;
+  }
+}

@@ -1,0 +1,150 @@
+package lat.pipeline.receiver.http;
+
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.Header;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.NotFoundResponse;
+import io.javalin.http.UnauthorizedResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import lat.pipeline.receiver.auth.CredentialStore;
+import lat.pipeline.receiver.auth.ObumaSignature;
+import lat.pipeline.receiver.durability.IncomingWebhook;
+import lat.pipeline.receiver.durability.RawEventPublisher;
+import lat.pipeline.receiver.health.ReceiverMetrics;
+import lat.pipeline.receiver.health.ReceiverMetrics.Outcome;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request path: authenticate, read the bounded body, hand the record to the producer, answer on
+ * the acknowledgement. Nothing else runs here.
+ */
+final class WebhookHandler {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
+  private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9._~:-]{1,128}");
+  private static final String BEARER = "Bearer ";
+
+  private final CredentialStore credentials;
+  private final RawEventPublisher publisher;
+  private final ReceiverMetrics metrics;
+  private final int maxBodyBytes;
+  private final String retryAfterSeconds;
+
+  WebhookHandler(
+      CredentialStore credentials,
+      RawEventPublisher publisher,
+      ReceiverMetrics metrics,
+      int maxBodyBytes,
+      int retryAfterSeconds) {
+    this.credentials = credentials;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.maxBodyBytes = maxBodyBytes;
+    this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
+  }
+
+  void receive(Context ctx) throws IOException {
+    long started = System.nanoTime();
+    String provider = ctx.pathParam("provider");
+    Topic<String, byte[]> topic = Topics.rawFor(provider).orElse(null);
+    if (topic == null) {
+      metrics.count("unknown", Outcome.UNKNOWN_PROVIDER);
+      throw new NotFoundResponse("Unknown provider");
+    }
+    String tenant = ctx.pathParam("tenant");
+    String eventKey = ctx.pathParamMap().get("event");
+    if (!PATH_SEGMENT.matcher(tenant).matches() || (eventKey != null && !PATH_SEGMENT.matcher(eventKey).matches())) {
+      metrics.count(provider, Outcome.BAD_REQUEST);
+      throw new BadRequestResponse("Tenant and event key may hold only letters, digits and . _ ~ : -");
+    }
+    if (!credentials.tokenMatches(provider, tenant, presentedToken(ctx))) {
+      metrics.count(provider, Outcome.UNAUTHORIZED);
+      throw new UnauthorizedResponse("Wrong or missing credentials");
+    }
+    byte[] body = readBoundedBody(ctx, provider);
+    if (body.length == 0) {
+      // Alegra checks a new subscription URL with an empty POST: answer it, store nothing.
+      metrics.count(provider, Outcome.EMPTY);
+      ctx.json(java.util.Map.of("stored", false));
+      return;
+    }
+    if (provider.equals("obuma") && !obumaSignatureValid(tenant, body, ctx)) {
+      metrics.count(provider, Outcome.UNAUTHORIZED);
+      throw new UnauthorizedResponse("Wrong or missing " + ObumaSignature.HEADER);
+    }
+    IncomingWebhook webhook =
+        new IncomingWebhook(
+            UUID.randomUUID().toString(),
+            topic,
+            provider,
+            tenant,
+            eventKey,
+            contentTypeOf(ctx),
+            Instant.now(),
+            body);
+    ctx.future(() -> publisher.publish(webhook).handle((metadata, error) -> {
+      if (error == null) {
+        metrics.durable(provider, Duration.ofNanos(System.nanoTime() - started));
+        metrics.count(provider, Outcome.STORED);
+        ctx.contentType("application/json").result("{\"id\":\"" + webhook.id() + "\"}");
+      } else {
+        metrics.count(provider, Outcome.UNAVAILABLE);
+        LOG.warn("Could not make a {} webhook for tenant {} durable: {}", provider, tenant, error.toString());
+        ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
+            .header(Header.RETRY_AFTER, retryAfterSeconds)
+            .json(java.util.Map.of("error", "The event could not be made durable; retry later"));
+      }
+      return null;
+    }));
+  }
+
+  private boolean obumaSignatureValid(String tenant, byte[] body, Context ctx) {
+    return credentials
+        .obumaClientSecret(tenant)
+        .map(secret -> ObumaSignature.verify(secret, body, ctx.header(ObumaSignature.HEADER)))
+        .orElse(true);
+  }
+
+  private static String presentedToken(Context ctx) {
+    String header = ctx.header("X-Webhook-Token");
+    if (header != null) {
+      return header;
+    }
+    String authorization = ctx.header(Header.AUTHORIZATION);
+    if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      return authorization.substring(BEARER.length()).trim();
+    }
+    return ctx.queryParam("token");
+  }
+
+  /** Reads at most the limit; a longer body, declared or streamed (chunked), is answered 413. */
+  private byte[] readBoundedBody(Context ctx, String provider) throws IOException {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      metrics.count(provider, Outcome.TOO_LARGE);
+      throw new PayloadTooLargeResponse(maxBodyBytes);
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] body = in.readNBytes(maxBodyBytes + 1);
+      if (body.length > maxBodyBytes) {
+        metrics.count(provider, Outcome.TOO_LARGE);
+        throw new PayloadTooLargeResponse(maxBodyBytes);
+      }
+      return body;
+    }
+  }
+
+  private static String contentTypeOf(Context ctx) {
+    String contentType = ctx.contentType();
+    return contentType == null || contentType.isBlank() ? "application/octet-stream" : contentType;
+  }
+}

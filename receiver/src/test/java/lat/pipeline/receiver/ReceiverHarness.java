@@ -1,0 +1,121 @@
+package lat.pipeline.receiver;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import lat.pipeline.config.Env;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** A receiver started against a given broker, with an HTTP client and a raw-topic reader. */
+final class ReceiverHarness implements AutoCloseable {
+
+  static final String TENANT = "acme";
+  static final String TOKEN = "s3cret-token-" + UUID.randomUUID();
+  static final String SIGNED_TENANT = "signed";
+  static final String OBUMA_SECRET = "obuma-client-secret";
+
+  final String bootstrapServers;
+  final ReceiverService service;
+  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  ReceiverHarness(String bootstrapServers, Map<String, String> extraEnv) throws InterruptedException {
+    this.bootstrapServers = bootstrapServers;
+    Map<String, String> env = new HashMap<>(Map.of(
+        "RECEIVER_PORT", "0",
+        "RECEIVER_HOST", "127.0.0.1",
+        "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
+        "TOPIC_PARTITIONS", "3",
+        "WEBHOOK_TOKENS", "*:" + TENANT + "=" + TOKEN + ",*:" + SIGNED_TENANT + "=" + TOKEN,
+        "OBUMA_CLIENT_SECRETS", SIGNED_TENANT + "=" + OBUMA_SECRET,
+        "WEBHOOK_SECRETS_DIR", Path.of("target", "no-secrets-dir").toString()));
+    env.putAll(extraEnv);
+    service = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start();
+  }
+
+  URI url(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + service.port() + pathAndQuery);
+  }
+
+  HttpResponse<String> post(String pathAndQuery, byte[] body, String... headers) throws IOException, InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(url(pathAndQuery))
+        .timeout(Duration.ofSeconds(15))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .header("Content-Type", "application/json");
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(5)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static String idOf(HttpResponse<String> answer) {
+    return answer.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+  }
+
+  /** Every record of a raw topic, by its ce_id header. */
+  Map<String, ConsumerRecord<String, byte[]>> readAll(Topic<String, byte[]> topic) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+      }
+      return records.stream().collect(Collectors.toMap(
+          r -> header(r, "ce_id"), r -> r, (first, second) -> first));
+    }
+  }
+
+  /** The summed end offsets of all raw topics: grows by one for every record stored. */
+  long rawRecordCount() {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> partitions = Topics.RAW.stream()
+          .flatMap(topic -> consumer.partitionsFor(topic.name()).stream())
+          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  static String header(ConsumerRecord<?, ?> record, String name) {
+    var header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    service.close();
+  }
+}

@@ -1,0 +1,29 @@
+package lat.pipeline.schemas;
+
+/**
+ * Record headers of the raw topics: the CloudEvents Kafka protocol binding in binary mode
+ * (the value is the request body as received, metadata travels in {@code ce_*} headers).
+ */
+public final class CloudEventHeaders {
+  public static final String SPEC_VERSION = "ce_specversion";
+  public static final String ID = "ce_id";
+  public static final String SOURCE = "ce_source";
+  public static final String TYPE = "ce_type";
+  public static final String TIME = "ce_time";
+  public static final String CONTENT_TYPE = "content-type";
+  public static final String TENANT = "tenant";
+
+  public static final String SPEC_VERSION_VALUE = "1.0";
+
+  private CloudEventHeaders() {}
+
+  /** {@code ce_source} of a webhook: the URL path without the event key or the query. */
+  public static String source(String provider, String tenant) {
+    return "/webhooks/" + provider + "/" + tenant;
+  }
+
+  /** {@code ce_type} when the URL names no event key. */
+  public static String defaultType(String provider) {
+    return provider + ".webhook";
+  }
+}
