@@ -23,8 +23,21 @@ public final class ChildProcess {
     this.log = log;
   }
 
+  /** Starts a main class on this JVM's class path, or a runnable jar when it ends in {@code .jar}. */
   public static ChildProcess startJava(
       String name, List<String> jvmArgs, String mainClassOrJar, List<String> args, Map<String, String> env, Path log)
+      throws IOException {
+    return startJava(name, jvmArgs, System.getProperty("java.class.path"), mainClassOrJar, args, env, log);
+  }
+
+  public static ChildProcess startJava(
+      String name,
+      List<String> jvmArgs,
+      String classPath,
+      String mainClassOrJar,
+      List<String> args,
+      Map<String, String> env,
+      Path log)
       throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -33,7 +46,7 @@ public final class ChildProcess {
       command.add("-jar");
     } else {
       command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
+      command.add(classPath);
     }
     command.add(mainClassOrJar);
     command.addAll(args);

@@ -3,17 +3,14 @@ package lat.pipeline.dev.registry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import lat.pipeline.dev.ChildProcess;
+import lat.pipeline.dev.HttpProbe;
 
 /**
  * Apicurio Registry, a real schema registry, run from its Maven Central runner jar. With a
@@ -50,7 +47,8 @@ public final class RegistryProcess implements AutoCloseable {
         "schema-registry", List.of("-Xmx384m", "-XX:+UseSerialGC"), runner.toString(), List.of(), env,
         logDir.resolve("registry.log"));
     RegistryProcess registry = new RegistryProcess(process, port);
-    registry.awaitReady(Duration.ofSeconds(90));
+    HttpProbe.awaitOk("The schema registry", URI.create(registry.confluentCompatibleUrl() + "/subjects"), process,
+        Duration.ofSeconds(90));
     return registry;
   }
 
@@ -75,27 +73,6 @@ public final class RegistryProcess implements AutoCloseable {
   @Override
   public void close() {
     stop();
-  }
-
-  private void awaitReady(Duration timeout) throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-    HttpRequest request = HttpRequest.newBuilder(URI.create(confluentCompatibleUrl() + "/subjects"))
-        .timeout(Duration.ofSeconds(2)).GET().build();
-    Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("The schema registry exited at start; see " + process.log());
-      }
-      try {
-        if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(300);
-    }
-    throw new IllegalStateException("The schema registry did not become ready in " + timeout + "; see " + process.log());
   }
 
   private static Path home() {

@@ -35,7 +35,7 @@ public final class RawEventPublisher implements AutoCloseable {
             Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
             Map.entry(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5),
             // A short linger batches concurrent requests without hurting the answer's latency.
-            Map.entry(ProducerConfig.LINGER_MS_CONFIG, 2),
+            Map.entry(ProducerConfig.LINGER_MS_CONFIG, 1),
             Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 131_072),
             Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
             // send() must never hold a request thread longer than the answer may take.

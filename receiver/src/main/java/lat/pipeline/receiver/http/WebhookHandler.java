@@ -10,10 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import lat.pipeline.receiver.auth.CredentialStore;
 import lat.pipeline.receiver.auth.ObumaSignature;
+import lat.pipeline.receiver.durability.EventIds;
 import lat.pipeline.receiver.durability.IncomingWebhook;
 import lat.pipeline.receiver.durability.RawEventPublisher;
 import lat.pipeline.receiver.health.ReceiverMetrics;
@@ -83,7 +83,7 @@ final class WebhookHandler {
     }
     IncomingWebhook webhook =
         new IncomingWebhook(
-            UUID.randomUUID().toString(),
+            EventIds.next(),
             topic,
             provider,
             tenant,

@@ -1,0 +1,140 @@
+package lat.pipeline.dev;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import lat.pipeline.config.Env;
+import lat.pipeline.dev.kafka.KafkaBroker;
+import lat.pipeline.dev.registry.RegistryProcess;
+import lat.pipeline.schemas.TopicProvisioner;
+import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * {@code ./pipeline dev}: a real KRaft broker, a real schema registry and the pipeline's services on
+ * loopback, with data kept in {@code .dev-data/} across restarts ({@code --fresh} starts empty).
+ * Ctrl-C stops everything, services first, the broker last.
+ */
+public final class DevMain {
+
+  private static final String DEMO_TENANT = "demo";
+  private static final String DEMO_TOKEN = "demo-token";
+
+  /** A deployable module of the repository, its main class and the port its health endpoint is on. */
+  private record Service(String module, String mainClass, String healthPortVariable) {}
+
+  private static final List<Service> SERVICES = List.of(
+      new Service("receiver", "lat.pipeline.receiver.ReceiverMain", "RECEIVER_PORT"));
+
+  private DevMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Path root = Path.of(System.getProperty("pipeline.root", ".")).toAbsolutePath().normalize();
+    Env env = Env.system();
+    int kafkaPort = env.integer("KAFKA_PORT", 9092, 1, 65_535);
+    int controllerPort = env.integer("KAFKA_CONTROLLER_PORT", 9093, 1, 65_535);
+    int registryPort = env.integer("REGISTRY_PORT", 8081, 1, 65_535);
+    int receiverPort = env.integer("RECEIVER_PORT", 8080, 1, 65_535);
+    Path data = root.resolve(".dev-data");
+    if (List.of(args).contains("--fresh")) {
+      deleteRecursively(data);
+    }
+    Files.createDirectories(data.resolve("logs"));
+
+    List<AutoCloseable> running = new ArrayList<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("\nStopping…");
+      for (int i = running.size() - 1; i >= 0; i--) {
+        try {
+          running.get(i).close();
+        } catch (Exception e) {
+          System.err.println("While stopping: " + e);
+        }
+      }
+      stopped.countDown();
+    }, "dev-stop"));
+
+    System.out.println("Starting Kafka (KRaft) on 127.0.0.1:" + kafkaPort + " …");
+    KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), kafkaPort, controllerPort, "768m");
+    running.add(broker);
+    createTopics(broker.bootstrapServers(), env);
+
+    System.out.println("Starting the schema registry (Apicurio, kafkasql storage) on 127.0.0.1:" + registryPort + " …");
+    RegistryProcess registry = RegistryProcess.start(registryPort, broker.bootstrapServers(), data.resolve("logs"));
+    running.add(registry);
+
+    Map<String, String> serviceEnv = new HashMap<>(System.getenv());
+    serviceEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
+    serviceEnv.put("SCHEMA_REGISTRY_URL", registry.apicurioUrl());
+    serviceEnv.put("RECEIVER_HOST", "127.0.0.1");
+    serviceEnv.put("RECEIVER_PORT", Integer.toString(receiverPort));
+    serviceEnv.putIfAbsent("WEBHOOK_TOKENS", "*:" + DEMO_TENANT + "=" + DEMO_TOKEN);
+    serviceEnv.put("NORMALIZER_STATE_DIR", data.resolve("normalizer-state").toString());
+    for (Service service : SERVICES) {
+      System.out.println("Starting " + service.module() + " …");
+      running.add(startService(root, service, serviceEnv, data.resolve("logs")));
+    }
+
+    printWelcome(broker, registry, receiverPort, data);
+    stopped.await();
+  }
+
+  private static void createTopics(String bootstrapServers, Env env) throws InterruptedException {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      List<lat.pipeline.schemas.Topic<?, ?>> all = new ArrayList<>(Topics.RAW);
+      all.add(Topics.RAW_BSALE_RESOURCES);
+      all.add(Topics.DLQ_NORMALIZER);
+      TopicProvisioner.ensure(admin, all, TopicSettings.fromEnv(env));
+    }
+  }
+
+  private static AutoCloseable startService(Path root, Service service, Map<String, String> env, Path logs)
+      throws IOException, InterruptedException {
+    Path target = root.resolve(service.module()).resolve("target");
+    String classPath = target.resolve("classes") + ":" + Files.readString(target.resolve("runtime.classpath")).strip();
+    ChildProcess process = ChildProcess.startJava(
+        service.module(), List.of("-Xmx384m"), classPath, service.mainClass(), List.of(), env,
+        logs.resolve(service.module() + ".log"));
+    URI ready = URI.create("http://127.0.0.1:" + env.get(service.healthPortVariable()) + "/health/ready");
+    HttpProbe.awaitOk(service.module(), ready, process, Duration.ofSeconds(60));
+    return () -> process.stop(30);
+  }
+
+  private static void printWelcome(KafkaBroker broker, RegistryProcess registry, int receiverPort, Path data) {
+    String base = "http://127.0.0.1:" + receiverPort;
+    System.out.println();
+    System.out.println("The pipeline is up. Ctrl-C stops it; data stays in " + data + " (--fresh starts empty).");
+    System.out.println("  Kafka bootstrap:          " + broker.bootstrapServers());
+    System.out.println("  Schema registry (ccompat): " + registry.confluentCompatibleUrl());
+    System.out.println("  Logs:                     " + data.resolve("logs"));
+    System.out.println("  Webhook URLs (tenant '" + DEMO_TENANT + "', token '" + DEMO_TOKEN + "'):");
+    for (var topic : Topics.RAW) {
+      System.out.println("    " + base + "/webhooks/" + Topics.providerOf(topic) + "/" + DEMO_TENANT + "?token=" + DEMO_TOKEN);
+    }
+    System.out.println("  Try: curl -s -X POST -H 'Content-Type: application/json' --data-binary @../shared/fixtures/alegra/new-client.json '"
+        + base + "/webhooks/alegra/" + DEMO_TENANT + "?token=" + DEMO_TOKEN + "'");
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}
