@@ -35,7 +35,8 @@ public final class DevMain {
   private record Service(String module, String mainClass, String healthPortVariable) {}
 
   private static final List<Service> SERVICES = List.of(
-      new Service("receiver", "lat.pipeline.receiver.ReceiverMain", "RECEIVER_PORT"));
+      new Service("receiver", "lat.pipeline.receiver.ReceiverMain", "RECEIVER_PORT"),
+      new Service("normalizer-streams", "lat.pipeline.normalizer.NormalizerMain", "NORMALIZER_HEALTH_PORT"));
 
   private DevMain() {}
 
@@ -77,11 +78,12 @@ public final class DevMain {
 
     Map<String, String> serviceEnv = new HashMap<>(System.getenv());
     serviceEnv.put("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers());
-    serviceEnv.put("SCHEMA_REGISTRY_URL", registry.apicurioUrl());
+    serviceEnv.put("SCHEMA_REGISTRY_URL", registry.baseUrl());
     serviceEnv.put("RECEIVER_HOST", "127.0.0.1");
     serviceEnv.put("RECEIVER_PORT", Integer.toString(receiverPort));
     serviceEnv.putIfAbsent("WEBHOOK_TOKENS", "*:" + DEMO_TENANT + "=" + DEMO_TOKEN);
     serviceEnv.put("NORMALIZER_STATE_DIR", data.resolve("normalizer-state").toString());
+    serviceEnv.putIfAbsent("NORMALIZER_HEALTH_PORT", "8082");
     for (Service service : SERVICES) {
       System.out.println("Starting " + service.module() + " …");
       running.add(startService(root, service, serviceEnv, data.resolve("logs")));
@@ -93,10 +95,7 @@ public final class DevMain {
 
   private static void createTopics(String bootstrapServers, Env env) throws InterruptedException {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      List<lat.pipeline.schemas.Topic<?, ?>> all = new ArrayList<>(Topics.RAW);
-      all.add(Topics.RAW_BSALE_RESOURCES);
-      all.add(Topics.DLQ_NORMALIZER);
-      TopicProvisioner.ensure(admin, all, TopicSettings.fromEnv(env));
+      TopicProvisioner.ensure(admin, Topics.all(), TopicSettings.fromEnv(env));
     }
   }
 

@@ -1,7 +1,18 @@
 package lat.pipeline.schemas;
 
+import io.apicurio.registry.serde.avro.AvroSerde;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import lat.pipeline.schemas.canonical.Customer;
+import lat.pipeline.schemas.canonical.Document;
+import lat.pipeline.schemas.canonical.Event;
+import lat.pipeline.schemas.canonical.Price;
+import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.Stock;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -33,7 +44,47 @@ public final class Topics {
   public static final Topic<String, byte[]> DLQ_NORMALIZER =
       new Topic<>("dlq.normalizer", Topic.Role.DEAD_LETTER, KEYS, BYTES);
 
+  private static final Map<String, Schema> CANONICAL_SCHEMAS = new HashMap<>();
+
+  static {
+    // Whoever reads or writes canonical topics needs Avro to trust the generated classes.
+    CanonicalClasses.trust();
+  }
+
+  public static final Topic<String, Customer> CANONICAL_CUSTOMERS =
+      canonical("canonical.customers", Customer.getClassSchema());
+  public static final Topic<String, Product> CANONICAL_PRODUCTS =
+      canonical("canonical.products", Product.getClassSchema());
+  public static final Topic<String, Price> CANONICAL_PRICES = canonical("canonical.prices", Price.getClassSchema());
+  public static final Topic<String, Stock> CANONICAL_STOCK = canonical("canonical.stock", Stock.getClassSchema());
+  public static final Topic<String, Document> CANONICAL_DOCUMENTS =
+      canonical("canonical.documents", Document.getClassSchema());
+  /** What has no entity topic yet: tasks, web forms, notes, events of types not known yet. */
+  public static final Topic<String, Event> CANONICAL_EVENTS = canonical("canonical.events", Event.getClassSchema());
+
+  public static final List<Topic<String, ? extends SpecificRecord>> CANONICAL = List.of(
+      CANONICAL_CUSTOMERS, CANONICAL_PRODUCTS, CANONICAL_PRICES, CANONICAL_STOCK, CANONICAL_DOCUMENTS,
+      CANONICAL_EVENTS);
+
   private Topics() {}
+
+  /** Every topic the pipeline writes, for provisioning. */
+  public static List<Topic<?, ?>> all() {
+    List<Topic<?, ?>> all = new java.util.ArrayList<>(RAW);
+    all.add(RAW_BSALE_RESOURCES);
+    all.addAll(CANONICAL);
+    all.add(DLQ_NORMALIZER);
+    return List.copyOf(all);
+  }
+
+  /**
+   * Points the canonical topics' value serdes at a schema registry; called once at start-up.
+   * Apicurio's serde writes the Confluent wire format (magic byte 0, 4-byte schema id, Avro binary)
+   * and names subjects {@code <topic>-value}.
+   */
+  public static void configureCanonicalSerdes(Map<String, ?> registryConfig) {
+    CANONICAL.forEach(topic -> topic.valueSerde().configure(registryConfig, false));
+  }
 
   /** The raw topic of a provider, or empty when no such provider is known. */
   public static Optional<Topic<String, byte[]>> rawFor(String provider) {
@@ -43,6 +94,16 @@ public final class Topics {
   /** The provider whose webhooks a raw topic holds. */
   public static String providerOf(Topic<?, ?> rawTopic) {
     return rawTopic.name().substring(RAW_PREFIX.length());
+  }
+
+  /** The Avro schema of a canonical topic's values, registered as {@code <topic>-value}. */
+  public static Schema valueSchemaOf(Topic<String, ? extends SpecificRecord> canonicalTopic) {
+    return CANONICAL_SCHEMAS.get(canonicalTopic.name());
+  }
+
+  private static <V extends SpecificRecord> Topic<String, V> canonical(String name, Schema schema) {
+    CANONICAL_SCHEMAS.put(name, schema);
+    return new Topic<>(name, Topic.Role.CANONICAL, KEYS, new AvroSerde<>());
   }
 
   private static Topic<String, byte[]> raw(String provider) {

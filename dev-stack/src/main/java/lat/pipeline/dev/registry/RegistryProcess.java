@@ -57,11 +57,6 @@ public final class RegistryProcess implements AutoCloseable {
     return baseUrl() + "/apis/ccompat/v7";
   }
 
-  /** Apicurio's own v3 API, which Apicurio's Kafka serdes talk to. */
-  public String apicurioUrl() {
-    return baseUrl() + "/apis/registry/v3";
-  }
-
   public String baseUrl() {
     return "http://127.0.0.1:" + port;
   }

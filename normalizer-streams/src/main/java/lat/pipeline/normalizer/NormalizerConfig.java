@@ -1,0 +1,36 @@
+package lat.pipeline.normalizer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import lat.pipeline.config.Env;
+import lat.pipeline.schemas.TopicSettings;
+
+/** The normalizer's configuration, parsed once from the environment at start-up. */
+public record NormalizerConfig(
+    String bootstrapServers,
+    String schemaRegistryUrl,
+    String applicationId,
+    Path stateDir,
+    Duration dedupeRetention,
+    int streamThreads,
+    int standbyReplicas,
+    Duration commitInterval,
+    int healthPort,
+    boolean createTopics,
+    TopicSettings topics) {
+
+  public static NormalizerConfig fromEnv(Env env) {
+    return new NormalizerConfig(
+        env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
+        env.string("SCHEMA_REGISTRY_URL", "http://localhost:8081"),
+        env.string("NORMALIZER_APPLICATION_ID", "normalizer"),
+        Path.of(env.string("NORMALIZER_STATE_DIR", "/var/lib/normalizer")),
+        env.millis("NORMALIZER_DEDUPE_RETENTION_MS", Duration.ofDays(7).toMillis(), 60_000),
+        env.integer("NORMALIZER_THREADS", 1, 1, 64),
+        env.integer("NORMALIZER_STANDBY_REPLICAS", 0, 0, 8),
+        env.millis("NORMALIZER_COMMIT_INTERVAL_MS", 100, 10),
+        env.integer("NORMALIZER_HEALTH_PORT", 8082, 0, 65_535),
+        env.flag("NORMALIZER_CREATE_TOPICS", true),
+        TopicSettings.fromEnv(env));
+  }
+}

@@ -1,0 +1,148 @@
+package lat.pipeline.normalizer;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import lat.pipeline.normalizer.dlq.DeadLetterExceptionHandler;
+import lat.pipeline.normalizer.health.NormalizerMetrics;
+import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.topology.NormalizerTopology;
+import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.schemas.TopicProvisioner;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The normalizer's composition root: provisions topics, registers the canonical schemas, builds the
+ * topology, runs Kafka Streams with exactly-once, and serves health and metrics.
+ */
+public final class NormalizerService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NormalizerService.class);
+
+  private final NormalizerConfig config;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private KafkaStreams streams;
+  private KafkaStreamsMetrics streamsMetrics;
+  private HttpServer health;
+
+  private final Runnable onFatalError;
+
+  /** @param onFatalError runs, on its own thread, once Kafka Streams has stopped on an error */
+  public NormalizerService(NormalizerConfig config, Runnable onFatalError) {
+    this.config = config;
+    this.onFatalError = onFatalError;
+  }
+
+  public NormalizerService start() throws IOException, InterruptedException {
+    if (config.createTopics()) {
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        TopicProvisioner.ensure(admin, Topics.all(), config.topics());
+      }
+    }
+    CanonicalRegistry schemaRegistry = new CanonicalRegistry(config.schemaRegistryUrl());
+    schemaRegistry.registerCanonicalSchemas();
+    Topics.configureCanonicalSerdes(schemaRegistry.serdeConfig());
+
+    Topology topology = new NormalizerTopology(
+        ProviderMappers.all(), config.dedupeRetention(), new NormalizerMetrics(registry)).build();
+    streams = new KafkaStreams(topology, streamsProperties());
+    // A thread that dies on an unexpected error takes the client down; the orchestrator restarts
+    // it, and exactly-once makes it resume from the last commit.
+    streams.setUncaughtExceptionHandler(exception -> {
+      LOG.error("Stream thread failed; shutting the normalizer down", exception);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((newState, oldState) -> {
+      LOG.info("Kafka Streams {} -> {}", oldState, newState);
+      if (newState == KafkaStreams.State.ERROR) {
+        new Thread(onFatalError, "normalizer-fatal").start();
+      }
+    });
+    streamsMetrics = new KafkaStreamsMetrics(streams);
+    streamsMetrics.bindTo(registry);
+    health = startHealthServer();
+    streams.start();
+    LOG.info("Normalizer started (application id {}, health on port {})", config.applicationId(), healthPort());
+    return this;
+  }
+
+  public KafkaStreams streams() {
+    return streams;
+  }
+
+  public int healthPort() {
+    return health.getAddress().getPort();
+  }
+
+  private Properties streamsProperties() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+    props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.topics().replicationFactor());
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+    return props;
+  }
+
+  private HttpServer startHealthServer() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(config.healthPort()), 0);
+    server.createContext("/health/live", exchange -> answer(exchange,
+        streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING ? 503 : 200,
+        "{\"state\":\"" + streams.state() + "\"}", "application/json"));
+    server.createContext("/health/ready", exchange -> answer(exchange,
+        streams.state() == KafkaStreams.State.RUNNING ? 200 : 503,
+        "{\"state\":\"" + streams.state() + "\"}", "application/json"));
+    server.createContext("/metrics", exchange -> answer(exchange, 200, registry.scrape(),
+        "text/plain; version=0.0.4; charset=utf-8"));
+    server.start();
+    return server;
+  }
+
+  private static void answer(HttpExchange exchange, int status, String body, String contentType) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  /** Closes Kafka Streams cleanly: the open transaction commits and the state stores flush. */
+  @Override
+  public void close() {
+    if (streams != null) {
+      streams.close(Duration.ofSeconds(30));
+    }
+    if (streamsMetrics != null) {
+      streamsMetrics.close();
+    }
+    if (health != null) {
+      health.stop(0);
+    }
+    registry.close();
+  }
+}

@@ -1,0 +1,11 @@
+package lat.pipeline.normalizer.mapping;
+
+/** Which canonical topic a record belongs to. */
+public enum CanonicalEntity {
+  CUSTOMER,
+  PRODUCT,
+  PRICE,
+  STOCK,
+  DOCUMENT,
+  EVENT
+}

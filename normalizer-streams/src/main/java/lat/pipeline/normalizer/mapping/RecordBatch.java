@@ -1,0 +1,118 @@
+package lat.pipeline.normalizer.mapping;
+
+import lat.pipeline.schemas.CanonicalClasses;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.Event;
+import lat.pipeline.schemas.canonical.Metadata;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Collects the canonical records one raw event yields and gives each its key, metadata and event id.
+ *
+ * <p>Event ids: a delivery that yields one record uses the delivery's id; one that yields several
+ * (an article with its prices and stock) suffixes each with {@code #{entity}:{entity id}}, so
+ * deduplication works per record.
+ */
+public final class RecordBatch {
+
+  static {
+    CanonicalClasses.trust();
+  }
+
+  private record Draft(CanonicalEntity entity, String entityId, Function<Metadata, SpecificRecord> value) {}
+
+  private final RawEvent raw;
+  private final String deliveryId;
+  private final String sourceEventType;
+  private final Action action;
+  private final Instant sourceTime;
+  private final List<Draft> drafts = new ArrayList<>();
+
+  /**
+   * @param deliveryId the deterministic id of the delivery, see {@link #deliveryId(RawEvent, String...)}
+   * @param sourceTime when it happened at the source; null when the provider does not say
+   */
+  public RecordBatch(RawEvent raw, String deliveryId, String sourceEventType, Action action, Instant sourceTime) {
+    this.raw = raw;
+    this.deliveryId = deliveryId;
+    this.sourceEventType = sourceEventType;
+    this.action = action;
+    this.sourceTime = sourceTime == null ? null : sourceTime.truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** {@code {provider}:{tenant}:{parts...}}: scoped by tenant, so equal content in two accounts never collides. */
+  public static String deliveryId(RawEvent raw, String... parts) {
+    return raw.provider() + ":" + raw.tenant() + ":" + String.join(":", parts);
+  }
+
+  /** @param value builds the record around the metadata it is given */
+  public RecordBatch add(CanonicalEntity entity, String entityId, Function<Metadata, SpecificRecord> value) {
+    drafts.add(new Draft(entity, entityId, value));
+    return this;
+  }
+
+  /**
+   * An {@link Event} for canonical.events, keyed {@code {entityType}:{entityId}}; without an entity
+   * id, by a hash of the payload so unrelated events do not share a key.
+   */
+  public RecordBatch addEvent(String entityType, String entityId, JsonNode payload, Map<String, String> attributes) {
+    String payloadJson = Json.canonical(payload);
+    String keyId = entityType + ":" + (entityId != null ? entityId : Json.sha256Hex(payloadJson));
+    return add(
+        CanonicalEntity.EVENT,
+        keyId,
+        metadata ->
+            Event.newBuilder()
+                .setMetadata(metadata)
+                .setEntityType(entityType)
+                .setEntityId(entityId)
+                .setPayload(payloadJson)
+                .setAttributes(attributes)
+                .build());
+  }
+
+  public List<CanonicalRecord> records() {
+    if (raw.receivedAt() == null || raw.provider() == null || raw.tenant() == null) {
+      throw MappingException.map("raw event lacks provider, tenant or receive time");
+    }
+    // A delivery that names the same entity twice (a repeated row) yields it once: the last wins.
+    Map<String, Draft> unique = new LinkedHashMap<>();
+    drafts.forEach(d -> unique.put(d.entity() + ":" + d.entityId(), d));
+    List<CanonicalRecord> records = new ArrayList<>(unique.size());
+    for (Draft draft : unique.values()) {
+      String eventId =
+          unique.size() == 1
+              ? deliveryId
+              : deliveryId + "#" + draft.entity().name().toLowerCase(Locale.ROOT) + ":" + draft.entityId();
+      SpecificRecord value = draft.value().apply(metadata(eventId));
+      String key = raw.provider() + ":" + raw.tenant() + ":" + draft.entityId();
+      records.add(new CanonicalRecord(draft.entity(), key, value, eventId, sourceTime));
+    }
+    return records;
+  }
+
+  private Metadata metadata(String eventId) {
+    return Metadata.newBuilder()
+        .setEventId(eventId)
+        .setProvider(raw.provider())
+        .setTenant(raw.tenant())
+        .setSourceEventType(sourceEventType)
+        .setAction(action)
+        .setOccurredAt(sourceTime)
+        .setReceivedAt(raw.receivedAt().truncatedTo(ChronoUnit.MILLIS))
+        .setReceiveId(raw.receiveId())
+        .setRawTopic(raw.rawTopic() == null ? "" : raw.rawTopic())
+        .setRawPartition(raw.rawPartition())
+        .setRawOffset(raw.rawOffset())
+        .build();
+  }
+}

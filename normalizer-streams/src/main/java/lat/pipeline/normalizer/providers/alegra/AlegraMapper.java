@@ -1,0 +1,72 @@
+package lat.pipeline.normalizer.providers.alegra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.Json;
+import lat.pipeline.normalizer.mapping.JsonFields;
+import lat.pipeline.normalizer.mapping.Lenient;
+import lat.pipeline.normalizer.mapping.MappingGuard;
+import lat.pipeline.normalizer.mapping.MappingResult;
+import lat.pipeline.normalizer.mapping.ProviderMapper;
+import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.DocumentKind;
+
+/**
+ * Alegra. Body {@code {subject: "{verb}-{noun}", message: {noun: {...}}}} with full objects, no
+ * event id, time or account: the delivery id is subject + entity id + a hash of the body, and
+ * there is no source time.
+ */
+public final class AlegraMapper implements ProviderMapper {
+
+  @Override
+  public String provider() {
+    return "alegra";
+  }
+
+  @Override
+  public MappingResult map(RawEvent raw) {
+    return MappingGuard.run(() -> mapOrThrow(raw));
+  }
+
+  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+    JsonFields body = JsonFields.of(Json.parse(raw.body(), "body"), "body");
+    String subject = body.text("subject");
+    JsonNode message = body.node("message");
+    if (subject == null) {
+      String deliveryId = RecordBatch.deliveryId(raw, "unknown", Json.contentHash("", body.object()));
+      return new RecordBatch(raw, deliveryId, "alegra.webhook", Action.UNKNOWN, null)
+          .addEvent("unknown", null, body.object(), Map.of())
+          .records();
+    }
+    int dash = subject.indexOf('-');
+    String verb = dash < 0 ? "" : subject.substring(0, dash);
+    String noun = subject.substring(dash + 1);
+    Action action =
+        switch (verb) {
+          case "new" -> Action.CREATED;
+          case "edit" -> Action.UPDATED;
+          case "delete" -> Action.DELETED;
+          default -> Action.UNKNOWN;
+        };
+    // Deletions may carry just {id}, directly in the message.
+    JsonNode entity = message.path(noun).isObject() ? message.path(noun) : message;
+    String entityId = entity.isObject() ? Lenient.id(entity.path("id")).orElse(null) : null;
+    String deliveryId =
+        RecordBatch.deliveryId(raw, subject, entityId == null ? "-" : entityId, Json.contentHash(subject, body.object()));
+    Map<String, String> envelope = body.attributes();
+    RecordBatch batch = new RecordBatch(raw, deliveryId, subject, action, null);
+    String where = "message." + noun;
+    switch (action == Action.UNKNOWN ? "" : noun) {
+      case "client" -> AlegraEntities.customer(batch, JsonFields.of(entity, where), envelope);
+      case "item" -> AlegraEntities.item(batch, JsonFields.of(entity, where), action, envelope);
+      case "invoice" -> AlegraEntities.document(batch, JsonFields.of(entity, where), noun, DocumentKind.INVOICE, "client.id", envelope);
+      case "bill" -> AlegraEntities.document(batch, JsonFields.of(entity, where), noun, DocumentKind.BILL, "provider.id", envelope);
+      default -> batch.addEvent(noun, entityId, message, envelope);
+    }
+    return batch.records();
+  }
+}

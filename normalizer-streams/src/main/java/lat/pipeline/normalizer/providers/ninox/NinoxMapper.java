@@ -1,0 +1,95 @@
+package lat.pipeline.normalizer.providers.ninox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.Json;
+import lat.pipeline.normalizer.mapping.JsonFields;
+import lat.pipeline.normalizer.mapping.Lenient;
+import lat.pipeline.normalizer.mapping.MappingException;
+import lat.pipeline.normalizer.mapping.MappingGuard;
+import lat.pipeline.normalizer.mapping.MappingResult;
+import lat.pipeline.normalizer.mapping.ProviderMapper;
+import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.Product;
+
+/**
+ * NinoxNet (Argentina). Three bodies, told apart by shape: the flat array ArticuloConCurva[] (one
+ * row per size/colour), the complex Articulo object with curva[] and tags[], and the deactivation
+ * {@code {articuloId, eliminado: true}}. Each delivery is a full snapshot of the article (action
+ * UPSERTED). No event id, time or tenant in the body: the delivery id is the article id plus a
+ * hash of the body.
+ */
+public final class NinoxMapper implements ProviderMapper {
+
+  static final String FLAT = "articulo.flat";
+  static final String COMPLEX = "articulo.complex";
+  static final String DEACTIVATED = "articulo.deactivated";
+
+  @Override
+  public String provider() {
+    return "ninox";
+  }
+
+  @Override
+  public MappingResult map(RawEvent raw) {
+    return MappingGuard.run(() -> mapOrThrow(raw));
+  }
+
+  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+    JsonNode body = Json.parse(raw.body(), "body");
+    if (body.isArray()) {
+      return flat(raw, body);
+    }
+    JsonFields article = JsonFields.of(body, "body");
+    if (!article.has("articuloId")) {
+      String deliveryId = RecordBatch.deliveryId(raw, "unknown", Json.contentHash("", body));
+      return new RecordBatch(raw, deliveryId, "ninox.webhook", Action.UNKNOWN, null)
+          .addEvent("unknown", null, body, Map.of())
+          .records();
+    }
+    boolean deactivation = Lenient.flag(body.path("eliminado")).orElse(false) && !body.has("curva");
+    return deactivation ? deactivated(raw, article) : complex(raw, article);
+  }
+
+  private static List<CanonicalRecord> flat(RawEvent raw, JsonNode rows) {
+    if (rows.isEmpty()) {
+      throw MappingException.map("article array is empty");
+    }
+    Map<String, List<JsonNode>> rowsByArticle = new LinkedHashMap<>();
+    for (int i = 0; i < rows.size(); i++) {
+      String articleId = JsonFields.of(rows.get(i), "body[" + i + "]").requiredId("articuloId");
+      rowsByArticle.computeIfAbsent(articleId, id -> new ArrayList<>()).add(rows.get(i));
+    }
+    RecordBatch batch =
+        new RecordBatch(raw, deliveryId(raw, String.join(",", rowsByArticle.keySet()), FLAT, rows), FLAT, Action.UPSERTED, null);
+    rowsByArticle.values().forEach(articleRows -> NinoxArticles.addFlat(batch, articleRows));
+    return batch.records();
+  }
+
+  private static List<CanonicalRecord> complex(RawEvent raw, JsonFields article) {
+    String id = article.requiredId("articuloId");
+    RecordBatch batch = new RecordBatch(raw, deliveryId(raw, id, COMPLEX, article.object()), COMPLEX, Action.UPSERTED, null);
+    NinoxArticles.addComplex(batch, article);
+    return batch.records();
+  }
+
+  private static List<CanonicalRecord> deactivated(RawEvent raw, JsonFields article) {
+    String id = article.requiredId("articuloId");
+    article.use("eliminado");
+    Product.Builder product = Product.newBuilder().setId(id).setActive(false).setAttributes(article.attributes());
+    return new RecordBatch(raw, deliveryId(raw, id, DEACTIVATED, article.object()), DEACTIVATED, Action.DELETED, null)
+        .add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build())
+        .records();
+  }
+
+  private static String deliveryId(RawEvent raw, String articleIds, String shape, JsonNode body) {
+    return RecordBatch.deliveryId(raw, "articulo", articleIds, Json.contentHash(shape, body));
+  }
+}

@@ -1,0 +1,82 @@
+package lat.pipeline.normalizer.providers.obuma;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.Json;
+import lat.pipeline.normalizer.mapping.JsonFields;
+import lat.pipeline.normalizer.mapping.MappingGuard;
+import lat.pipeline.normalizer.mapping.MappingResult;
+import lat.pipeline.normalizer.mapping.ProviderMapper;
+import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.DocumentKind;
+
+/**
+ * OBUMA ERP (Chile). Event keys are {@code {family}.{verb}}, e.g. {@code venta_4.updatedStatus};
+ * the family picks the canonical entity, the verb the action. Families without an entity topic
+ * (tasks, web forms, notes) and unknown keys go to canonical.events.
+ */
+public final class ObumaMapper implements ProviderMapper {
+
+  static final ZoneId ZONE = ZoneId.of("America/Santiago");
+  static final String CURRENCY = "CLP";
+
+  /** Families with no entity topic: the id field that names the entity in their event data. */
+  private static final Map<String, String> EVENT_FAMILY_IDS =
+      Map.of("webform.response", "respuesta_id", "cliente.note", "cliente_id", "tarea", "tarea_id");
+
+  @Override
+  public String provider() {
+    return "obuma";
+  }
+
+  @Override
+  public MappingResult map(RawEvent raw) {
+    return MappingGuard.run(() -> mapOrThrow(raw));
+  }
+
+  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+    ObumaDelivery delivery = ObumaDelivery.of(raw, Json.parse(raw.body(), "body"));
+    if (delivery.eventKey() == null) {
+      return new RecordBatch(raw, delivery.deliveryId(), "obuma.webhook", Action.UNKNOWN, delivery.eventDate())
+          .addEvent("unknown", null, delivery.data(), delivery.envelopeAttributes())
+          .records();
+    }
+    String key = delivery.eventKey();
+    int lastDot = key.lastIndexOf('.');
+    String family = lastDot < 0 ? key : key.substring(0, lastDot);
+    String verb = lastDot < 0 ? "" : key.substring(lastDot + 1);
+    Action action = action(verb);
+    return switch (family) {
+      case "cliente" -> ObumaEntities.customer(raw, delivery, action);
+      case "producto" -> ObumaEntities.product(raw, delivery, action);
+      case "productoStock" -> ObumaEntities.stock(raw, delivery);
+      case "cotizacion" -> ObumaEntities.document(raw, delivery, action, DocumentKind.QUOTE, "cotizacion");
+      case "venta" -> ObumaEntities.document(raw, delivery, action, DocumentKind.SALE, "venta");
+      case "venta_4" -> ObumaEntities.document(raw, delivery, action, DocumentKind.SALES_NOTE, "venta");
+      default -> event(raw, delivery, action, family);
+    };
+  }
+
+  /** Verbs of the 30 documented keys; anything else keeps its key in sourceEventType, action UNKNOWN. */
+  static Action action(String verb) {
+    return switch (verb) {
+      case "created", "new" -> Action.CREATED;
+      case "deleted" -> Action.DELETED;
+      case "updatedStatus" -> Action.STATUS_CHANGED;
+      case "updated", "updatedVendedor", "updatedVencimiento", "itemSold", "linked" -> Action.UPDATED;
+      default -> Action.UNKNOWN;
+    };
+  }
+
+  private static List<CanonicalRecord> event(RawEvent raw, ObumaDelivery delivery, Action action, String family) {
+    String idField = EVENT_FAMILY_IDS.getOrDefault(family, family + "_id");
+    String entityId = delivery.data().isObject() ? JsonFields.of(delivery.data(), "eventData").id(idField) : null;
+    return new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, delivery.eventDate())
+        .addEvent(family, entityId, delivery.data(), delivery.envelopeAttributes())
+        .records();
+  }
+}

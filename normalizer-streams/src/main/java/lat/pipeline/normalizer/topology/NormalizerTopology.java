@@ -1,0 +1,134 @@
+package lat.pipeline.normalizer.topology;
+
+import java.time.Duration;
+import java.util.List;
+import lat.pipeline.normalizer.dlq.DeadLetters;
+import lat.pipeline.normalizer.health.NormalizerMetrics;
+import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.ProviderMapper;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The normalizer, top-down: for each provider, read its raw topic, map, send what cannot be mapped
+ * to the dead-letter topic, deduplicate and guard the order, and write each canonical record to its
+ * entity's topic. Each provider is its own sub-topology with its own stores, so providers scale and
+ * fail independently and need not be co-partitioned.
+ */
+public final class NormalizerTopology {
+
+  private final List<ProviderMapper> mappers;
+  private final Duration dedupeRetention;
+  private final NormalizerMetrics metrics;
+
+  public NormalizerTopology(List<ProviderMapper> mappers, Duration dedupeRetention, NormalizerMetrics metrics) {
+    this.mappers = mappers;
+    this.dedupeRetention = dedupeRetention;
+    this.metrics = metrics;
+  }
+
+  public Topology build() {
+    StreamsBuilder builder = new StreamsBuilder();
+    mappers.forEach(mapper -> normalize(builder, mapper));
+    return builder.build();
+  }
+
+  private void normalize(StreamsBuilder builder, ProviderMapper mapper) {
+    String provider = mapper.provider();
+    addDedupeStores(builder, provider);
+    KStream<String, Normalized> mapped = map(readRaw(builder, provider), mapper);
+    mapped.split(Named.as("route-" + provider + "-"))
+        .branch((key, value) -> value instanceof Normalized.DeadLetter,
+            Branched.withConsumer(deadLetters -> writeDeadLetters(deadLetters, provider), "dead-letters"))
+        .defaultBranch(Branched.withConsumer(
+            canonical -> writeCanonical(deduplicateAndGuardOrder(canonical, provider), provider), "canonical"));
+  }
+
+  private KStream<String, byte[]> readRaw(StreamsBuilder builder, String provider) {
+    Topic<String, byte[]> raw = Topics.rawFor(provider)
+        .orElseThrow(() -> new IllegalStateException("No raw topic declared for provider " + provider));
+    return builder.stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName("read-" + raw.name()));
+  }
+
+  private KStream<String, Normalized> map(KStream<String, byte[]> raw, ProviderMapper mapper) {
+    return raw.process(() -> new MapRawEvents(mapper), Named.as("map-" + mapper.provider()));
+  }
+
+  private void writeDeadLetters(KStream<String, Normalized> deadLetters, String provider) {
+    deadLetters
+        .processValues(() -> new ContextualFixedKeyProcessor<String, Normalized, byte[]>() {
+          @Override
+          public void process(FixedKeyRecord<String, Normalized> record) {
+            Normalized.DeadLetter dead = (Normalized.DeadLetter) record.value();
+            var source = context().recordMetadata().orElseThrow();
+            metrics.deadLettered(provider, dead.step());
+            context().forward(record.withValue(dead.originalValue()).withHeaders(DeadLetters.headers(
+                record.headers(), dead.step(), dead.reason(), source.topic(), source.partition(), source.offset())));
+          }
+        }, Named.as("dead-letter-" + provider))
+        .to(Topics.DLQ_NORMALIZER.name(),
+            Produced.with(Topics.DLQ_NORMALIZER.keySerde(), Topics.DLQ_NORMALIZER.valueSerde())
+                .withName("write-dead-letters-" + provider));
+  }
+
+  private void addDedupeStores(StreamsBuilder builder, String provider) {
+    // A window store forgets each event id once the dedupe retention has passed.
+    builder.addStateStore(Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(seenEventsStore(provider), dedupeRetention, dedupeRetention, false),
+        Serdes.String(), Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(latestSourceTimeStore(provider)), Serdes.String(), Serdes.Long()));
+  }
+
+  private KStream<String, CanonicalRecord> deduplicateAndGuardOrder(KStream<String, Normalized> canonical, String provider) {
+    return canonical
+        .mapValues(value -> (Normalized.Canonical) value, Named.as("as-canonical-" + provider))
+        .process(() -> new DeduplicateAndGuardOrder(
+                provider, seenEventsStore(provider), latestSourceTimeStore(provider), dedupeRetention, metrics),
+            Named.as("dedupe-and-guard-order-" + provider), seenEventsStore(provider), latestSourceTimeStore(provider));
+  }
+
+  private static String seenEventsStore(String provider) {
+    return provider + "-seen-event-ids";
+  }
+
+  private static String latestSourceTimeStore(String provider) {
+    return provider + "-latest-source-time";
+  }
+
+  private void writeCanonical(KStream<String, CanonicalRecord> records, String provider) {
+    var byEntity = records.split(Named.as("by-entity-" + provider + "-"));
+    for (CanonicalEntity entity : CanonicalEntity.values()) {
+      Topic<String, ? extends SpecificRecord> topic = CanonicalTopics.of(entity);
+      byEntity.branch((key, record) -> record.entity() == entity,
+          Branched.withConsumer(stream -> write(stream, topic, provider), entity.name().toLowerCase()));
+    }
+    byEntity.noDefaultBranch();
+  }
+
+  private static <V extends SpecificRecord> void write(
+      KStream<String, CanonicalRecord> records, Topic<String, V> topic, String provider) {
+    records
+        .mapValues(record -> castValue(record, topic), Named.as("value-of-" + topic.name() + "-" + provider))
+        .to(topic.name(), Produced.with(topic.keySerde(), topic.valueSerde()).withName("write-" + topic.name() + "-" + provider));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V extends SpecificRecord> V castValue(CanonicalRecord record, Topic<String, V> topic) {
+    // Safe: CanonicalTopics pairs each entity with the topic of its value type.
+    return (V) record.value();
+  }
+}

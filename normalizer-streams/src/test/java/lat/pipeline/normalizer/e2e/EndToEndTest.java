@@ -1,0 +1,129 @@
+package lat.pipeline.normalizer.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import lat.pipeline.config.Env;
+import lat.pipeline.dev.testing.Fixtures;
+import lat.pipeline.dev.testing.SharedKafka;
+import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.normalizer.NormalizerConfig;
+import lat.pipeline.normalizer.NormalizerService;
+import lat.pipeline.receiver.ReceiverConfig;
+import lat.pipeline.receiver.ReceiverService;
+import lat.pipeline.schemas.Topics;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole path on a real broker and a real registry: a POST to the receiver becomes a canonical
+ * record that a consumer decodes with nothing but Apache Avro and the registry's Confluent-compatible
+ * API, as any Confluent-style consumer would.
+ */
+@ExtendWith({SharedKafka.class, SharedRegistry.class})
+class EndToEndTest {
+
+  private static final String TENANT = "e2e" + UUID.randomUUID().toString().substring(0, 8);
+  private static final String TOKEN = "e2e-token";
+  private static ReceiverService receiver;
+  private static NormalizerService normalizer;
+
+  @BeforeAll
+  static void startServices() throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
+        "SCHEMA_REGISTRY_URL", SharedRegistry.registry().baseUrl(),
+        "RECEIVER_HOST", "127.0.0.1",
+        "RECEIVER_PORT", "0",
+        "WEBHOOK_TOKENS", "*:" + TENANT + "=" + TOKEN,
+        "WEBHOOK_SECRETS_DIR", "target/no-secrets",
+        "TOPIC_PARTITIONS", "2",
+        "NORMALIZER_APPLICATION_ID", "normalizer-e2e-" + UUID.randomUUID(),
+        "NORMALIZER_STATE_DIR", Files.createTempDirectory("normalizer-e2e").toString(),
+        "NORMALIZER_HEALTH_PORT", "0"));
+    receiver = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start();
+    normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
+  }
+
+  @AfterAll
+  static void stopServices() {
+    normalizer.close();
+    receiver.close();
+  }
+
+  @Test
+  void aPostedWebhookBecomesACanonicalRecordThatAPlainAvroConsumerDecodesThroughTheRegistry() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    byte[] body = Files.readAllBytes(Fixtures.root().resolve("alegra/new-client.json"));
+    HttpResponse<String> answer = http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + receiver.port() + "/webhooks/alegra/" + TENANT + "?token=" + TOKEN))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(200);
+
+    ConsumerRecord<String, byte[]> record = firstRecord(Topics.CANONICAL_CUSTOMERS.name(), "alegra:" + TENANT + ":774");
+    ByteBuffer wire = ByteBuffer.wrap(record.value());
+    assertThat(wire.get()).as("Confluent magic byte").isZero();
+    int schemaId = wire.getInt();
+
+    HttpResponse<String> schemaAnswer = http.send(HttpRequest.newBuilder(
+            URI.create(SharedRegistry.registry().confluentCompatibleUrl() + "/schemas/ids/" + schemaId)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(schemaAnswer.statusCode()).isEqualTo(200);
+    Schema writerSchema = new Schema.Parser().parse(new ObjectMapper().readTree(schemaAnswer.body()).get("schema").asText());
+
+    GenericRecord customer = new GenericDatumReader<GenericRecord>(writerSchema).read(null,
+        DecoderFactory.get().binaryDecoder(record.value(), 5, record.value().length - 5, null));
+    assertThat(customer.get("id").toString()).isEqualTo("774");
+    String sentEmail = new ObjectMapper().readTree(body).at("/message/client/email").asText();
+    assertThat(customer.get("email").toString()).isEqualTo(sentEmail);
+    GenericRecord metadata = (GenericRecord) customer.get("metadata");
+    assertThat(metadata.get("provider").toString()).isEqualTo("alegra");
+    assertThat(metadata.get("tenant").toString()).isEqualTo(TENANT);
+    assertThat(metadata.get("receiveId").toString()).isEqualTo(answer.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+    assertThat(metadata.get("action").toString()).isEqualTo("CREATED");
+  }
+
+  private static ConsumerRecord<String, byte[]> firstRecord(String topic, String key) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, "e2e-reader-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+      consumer.subscribe(java.util.List.of(topic));
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          if (key.equals(record.key())) {
+            return record;
+          }
+        }
+      }
+    }
+    throw new AssertionError("No record with key " + key + " in " + topic + " within 60 s");
+  }
+}

@@ -1,0 +1,58 @@
+package lat.pipeline.normalizer.mapping;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/** Raw events with fixed receive metadata, so golden files are stable. */
+public final class TestEvents {
+
+  public static final String TENANT = "demo";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  public static final Instant RECEIVED_AT = Instant.parse("2025-03-04T13:14:15.678Z");
+
+  private TestEvents() {}
+
+  /** @param eventType the ce_type header: an URL event key or {@code {provider}.webhook} */
+  public static RawEvent raw(String provider, String eventType, byte[] body) {
+    return new RawEvent(provider, TENANT, eventType, "rcv-0001", RECEIVED_AT, "raw." + provider, 0, 42L, body);
+  }
+
+  public static RawEvent raw(String provider, String eventType, String body) {
+    return raw(provider, eventType, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The same delivery received again, later and at another offset. */
+  public static RawEvent redelivered(RawEvent event, byte[] body) {
+    return new RawEvent(
+        event.provider(), event.tenant(), event.eventType(), "rcv-0002", RECEIVED_AT.plusSeconds(30), event.rawTopic(), 1, 4242L, body);
+  }
+
+  public static String genericType(String provider) {
+    return provider + ".webhook";
+  }
+
+  /**
+   * The envelope OBUMA posts around event data. In the older format eventData is the object's
+   * JSON text, with slashes escaped the way PHP's json_encode does.
+   */
+  public static String obumaEnvelope(String eventType, JsonNode eventData, boolean dataAsString) {
+    ObjectNode envelope = JSON.createObjectNode();
+    envelope.put("eventId", "evt-" + eventType);
+    envelope.put("eventType", eventType);
+    envelope.put("eventDate", "2025-03-04 10:11:12");
+    try {
+      if (dataAsString) {
+        envelope.put("eventData", JSON.writeValueAsString(eventData).replace("/", "\\/"));
+      } else {
+        envelope.set("eventData", eventData);
+      }
+      return JSON.writeValueAsString(envelope);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package lat.pipeline.normalizer.providers.alegra;
+
+import static lat.pipeline.normalizer.mapping.MappingAssertions.eventIds;
+import static lat.pipeline.normalizer.mapping.MappingAssertions.failed;
+import static lat.pipeline.normalizer.mapping.MappingAssertions.mapped;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.Fixtures;
+import lat.pipeline.normalizer.mapping.MappingResult;
+import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.Reformat;
+import lat.pipeline.normalizer.mapping.TestEvents;
+import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.Customer;
+import lat.pipeline.schemas.canonical.Event;
+import lat.pipeline.schemas.canonical.Stock;
+import org.junit.jupiter.api.Test;
+
+class AlegraMapperTest {
+
+  private final AlegraMapper mapper = new AlegraMapper();
+
+  private MappingResult map(String body) {
+    return mapper.map(TestEvents.raw("alegra", "alegra.webhook", body));
+  }
+
+  @Test
+  void redeliveryYieldsTheSameEventIdsWhateverTheWhitespace() {
+    for (var file : Fixtures.shared("alegra")) {
+      RawEvent first = TestEvents.raw("alegra", "alegra.webhook", Fixtures.read(file));
+      RawEvent again = TestEvents.redelivered(first, Reformat.reformatted(Fixtures.read(file)));
+
+      assertThat(eventIds(mapper.map(again))).as(file.getFileName().toString()).isEqualTo(eventIds(mapper.map(first)));
+    }
+  }
+
+  @Test
+  void anEditOfTheSameClientIsANewEvent() {
+    String before = "{\"subject\": \"edit-client\", \"message\": {\"client\": {\"id\": \"774\", \"email\": \"a@x.co\"}}}";
+    String after = "{\"subject\": \"edit-client\", \"message\": {\"client\": {\"id\": \"774\", \"email\": \"b@x.co\"}}}";
+
+    assertThat(eventIds(map(after))).isNotEqualTo(eventIds(map(before)));
+    assertThat(eventIds(map(after)).get(0)).startsWith("alegra:demo:edit-client:774:");
+  }
+
+  @Test
+  void verbsMapToActions() {
+    assertThat(action("{\"subject\": \"new-client\", \"message\": {\"client\": {\"id\": 1}}}")).isEqualTo(Action.CREATED);
+    assertThat(action("{\"subject\": \"edit-client\", \"message\": {\"client\": {\"id\": 1}}}")).isEqualTo(Action.UPDATED);
+    assertThat(action("{\"subject\": \"delete-client\", \"message\": {\"id\": 1}}")).isEqualTo(Action.DELETED);
+  }
+
+  private Action action(String body) {
+    return ((Customer) mapped(map(body)).get(0).value()).getMetadata().getAction();
+  }
+
+  @Test
+  void deletedItemIsTheProductAloneWithoutPricesOrStock() {
+    List<CanonicalRecord> records =
+        mapped(map("{\"subject\": \"delete-item\", \"message\": {\"item\": {\"id\": \"865\", \"price\": [{\"id\": \"1\", \"price\": 5}]}}}"));
+
+    assertThat(records).extracting(CanonicalRecord::entity).containsExactly(CanonicalEntity.PRODUCT);
+  }
+
+  @Test
+  void perWarehouseQuantitiesYieldOneStockPerWarehouse() {
+    List<CanonicalRecord> records =
+        mapped(
+            map(
+                "{\"subject\": \"edit-item\", \"message\": {\"item\": {\"id\": \"9\", \"inventory\": {\"availableQuantity\": 5,"
+                    + " \"warehouses\": [{\"id\": \"1\", \"availableQuantity\": 2}, {\"id\": \"2\", \"availableQuantity\": 3}]}}}}"));
+
+    assertThat(records).filteredOn(r -> r.entity() == CanonicalEntity.STOCK)
+        .extracting(r -> ((Stock) r.value()).getWarehouseId(), CanonicalRecord::key)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("1", "alegra:demo:9:1"), org.assertj.core.groups.Tuple.tuple("2", "alegra:demo:9:2"));
+  }
+
+  @Test
+  void invoicesAndBillsAreKeyedApart() {
+    String invoice = "{\"subject\": \"new-invoice\", \"message\": {\"invoice\": {\"id\": \"7\"}}}";
+    String bill = "{\"subject\": \"new-bill\", \"message\": {\"bill\": {\"id\": \"7\"}}}";
+
+    assertThat(mapped(map(invoice)).get(0).key()).isEqualTo("alegra:demo:invoice:7");
+    assertThat(mapped(map(bill)).get(0).key()).isEqualTo("alegra:demo:bill:7");
+  }
+
+  @Test
+  void otherSubjectsGoToEvents() {
+    CanonicalRecord record = mapped(map("{\"subject\": \"new-estimate\", \"message\": {\"estimate\": {\"id\": \"3\"}}}")).get(0);
+
+    assertThat(record.entity()).isEqualTo(CanonicalEntity.EVENT);
+    assertThat(record.key()).isEqualTo("alegra:demo:estimate:3");
+    assertThat(((Event) record.value()).getPayload()).isEqualTo("{\"estimate\":{\"id\":\"3\"}}");
+  }
+
+  @Test
+  void bodyWithoutSubjectIsAnUnknownEvent() {
+    CanonicalRecord record = mapped(map("{\"hello\": \"world\"}")).get(0);
+
+    assertThat(((Event) record.value()).getEntityType()).isEqualTo("unknown");
+  }
+
+  @Test
+  void malformedJsonIsAParseFailure() {
+    assertThat(failed(map("{\"subject\": \"new-client\",")).step()).isEqualTo("parse");
+    assertThat(failed(mapper.map(TestEvents.raw("alegra", "alegra.webhook", new byte[0]))).reason()).isEqualTo("body is empty");
+  }
+
+  @Test
+  void wrongShapeIsAMapFailure() {
+    assertThat(failed(map("[1, 2]")).reason()).isEqualTo("body should be a JSON object but is array");
+    assertThat(failed(map("{\"subject\": \"new-client\", \"message\": {\"client\": {\"name\": \"x\"}}}")).reason())
+        .isEqualTo("message.client.id is missing");
+    assertThat(failed(map("{\"subject\": \"new-item\", \"message\": {\"item\": {\"id\": 1, \"price\": {\"id\": 1}}}}")).step())
+        .isEqualTo("map");
+  }
+}

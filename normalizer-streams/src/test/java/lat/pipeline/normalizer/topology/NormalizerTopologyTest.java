@@ -1,0 +1,214 @@
+package lat.pipeline.normalizer.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import lat.pipeline.dev.testing.Fixtures;
+import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.normalizer.health.NormalizerMetrics;
+import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.DeadLetterHeaders;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
+import lat.pipeline.schemas.canonical.Customer;
+import lat.pipeline.schemas.canonical.Event;
+import lat.pipeline.schemas.canonical.Product;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The topology on TopologyTestDriver, with canonical values written through a real registry. */
+@ExtendWith(SharedRegistry.class)
+class NormalizerTopologyTest {
+
+  private static final String TENANT = "acme";
+  private static final Instant RECEIVED = Instant.parse("2025-03-01T12:00:00Z");
+
+  private TopologyTestDriver driver;
+  private NormalizerMetrics metrics;
+
+  @BeforeAll
+  static void registerSchemas() throws Exception {
+    CanonicalRegistry registry = new CanonicalRegistry(SharedRegistry.registry().baseUrl());
+    registry.registerCanonicalSchemas();
+    Topics.configureCanonicalSerdes(registry.serdeConfig());
+  }
+
+  @BeforeEach
+  void startDriver() {
+    metrics = NormalizerMetrics.inMemory();
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "normalizer-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, tempDir().toString());
+    driver = new TopologyTestDriver(
+        new NormalizerTopology(ProviderMappers.all(), Duration.ofDays(7), metrics).build(), props);
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  @Test
+  void aClientFromAlegraBecomesOneCanonicalCustomerKeyedByProviderTenantAndId() throws Exception {
+    pipe("alegra", fixture("alegra/new-client.json"), null);
+
+    var customers = read(Topics.CANONICAL_CUSTOMERS);
+    assertThat(customers).hasSize(1);
+    assertThat(customers.get(0).key()).isEqualTo("alegra:acme:774");
+    Customer customer = customers.get(0).value();
+    assertThat(customer.getMetadata().getProvider()).isEqualTo("alegra");
+    assertThat(customer.getMetadata().getTenant()).isEqualTo(TENANT);
+    assertThat(customer.getMetadata().getRawTopic()).isEqualTo("raw.alegra");
+    assertThat(customer.getMetadata().getReceivedAt()).isEqualTo(RECEIVED);
+  }
+
+  @Test
+  void aRedeliveredWebhookYieldsOneCanonicalRecordForEveryProvider() throws Exception {
+    for (String provider : List.of("obuma", "alegra", "ninox", "bsale")) {
+      for (Path fixture : Fixtures.of(provider)) {
+        String eventKey = provider.equals("obuma") ? Fixtures.name(fixture) : null;
+        byte[] body = Files.readAllBytes(fixture);
+        pipe(provider, body, eventKey);
+        int firstDelivery = countAllCanonical();
+        assertThat(firstDelivery).as(fixture.toString()).isPositive();
+        // Redelivered: a new receive id and reformatted JSON, the same content.
+        pipe(provider, reformat(body), eventKey);
+        assertThat(countAllCanonical()).as("redelivery of " + fixture).isZero();
+      }
+      assertThat(metrics.count("normalizer_duplicates", provider)).isPositive();
+    }
+  }
+
+  @Test
+  void malformedJsonGoesToTheDeadLetterTopicWithItsReasonAndTheTopologyGoesOn() throws Exception {
+    byte[] malformed = "{\"subject\": \"new-client\", \"message\": ".getBytes(StandardCharsets.UTF_8);
+    pipe("alegra", malformed, null);
+    pipe("alegra", fixture("alegra/new-item.json"), null);
+
+    var deadLetters = driver.createOutputTopic(Topics.DLQ_NORMALIZER.name(),
+        Topics.DLQ_NORMALIZER.keySerde().deserializer(), Topics.DLQ_NORMALIZER.valueSerde().deserializer())
+        .readRecordsToList();
+    assertThat(deadLetters).hasSize(1);
+    TestRecord<String, byte[]> dead = deadLetters.get(0);
+    assertThat(dead.value()).isEqualTo(malformed);
+    assertThat(header(dead.headers(), DeadLetterHeaders.STEP)).isEqualTo("parse");
+    assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isNotBlank();
+    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("raw.alegra");
+    assertThat(header(dead.headers(), DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
+    assertThat(header(dead.headers(), CloudEventHeaders.TENANT)).isEqualTo(TENANT);
+    assertThat(header(dead.headers(), CloudEventHeaders.SOURCE)).isEqualTo("/webhooks/alegra/acme");
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).hasSize(1);
+  }
+
+  @Test
+  void aRecordWithoutTenantHeaderIsDeadLetteredNotDropped() {
+    TestInputTopic<String, byte[]> raw = rawTopic("ninox");
+    raw.pipeInput(new TestRecord<>(TENANT, "[]".getBytes(StandardCharsets.UTF_8), new RecordHeaders(), RECEIVED));
+    var deadLetters = driver.createOutputTopic(Topics.DLQ_NORMALIZER.name(),
+        Topics.DLQ_NORMALIZER.keySerde().deserializer(), Topics.DLQ_NORMALIZER.valueSerde().deserializer())
+        .readRecordsToList();
+    assertThat(deadLetters).hasSize(1);
+    assertThat(header(deadLetters.get(0).headers(), DeadLetterHeaders.STEP)).isEqualTo("headers");
+  }
+
+  @Test
+  void anEventTypeNotKnownYetGoesToCanonicalEvents() throws Exception {
+    pipe("alegra", "{\"subject\":\"new-remission\",\"message\":{\"remission\":{\"id\":\"9\"}}}"
+        .getBytes(StandardCharsets.UTF_8), null);
+    List<TestRecord<String, Event>> events = read(Topics.CANONICAL_EVENTS);
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).value().getMetadata().getSourceEventType()).isEqualTo("new-remission");
+  }
+
+  @Test
+  void anUpdateOlderThanTheLastOneAppliedToTheSameEntityIsCountedNotEmitted() throws Exception {
+    String newer = obumaEnvelope("evt-2", "2025-03-01 10:00:00", "NOMBRE NUEVO");
+    String older = obumaEnvelope("evt-1", "2025-03-01 09:00:00", "NOMBRE VIEJO");
+    pipe("obuma", newer.getBytes(StandardCharsets.UTF_8), null);
+    pipe("obuma", older.getBytes(StandardCharsets.UTF_8), null);
+
+    List<TestRecord<String, Product>> products = read(Topics.CANONICAL_PRODUCTS);
+    assertThat(products).hasSize(1);
+    assertThat(products.get(0).value().getName()).isEqualTo("NOMBRE NUEVO");
+    assertThat(metrics.count("normalizer_stale", "obuma")).isEqualTo(1.0);
+  }
+
+  private static String obumaEnvelope(String eventId, String eventDate, String name) {
+    return "{\"eventId\":\"" + eventId + "\",\"eventType\":\"producto.updated\",\"eventDate\":\"" + eventDate
+        + "\",\"eventData\":{\"producto_id\":\"77\",\"producto_nombre\":\"" + name + "\"}}";
+  }
+
+  private void pipe(String provider, byte[] body, String eventKey) {
+    Headers headers = new RecordHeaders();
+    add(headers, CloudEventHeaders.SPEC_VERSION, "1.0");
+    add(headers, CloudEventHeaders.ID, UUID.randomUUID().toString());
+    add(headers, CloudEventHeaders.SOURCE, CloudEventHeaders.source(provider, TENANT));
+    add(headers, CloudEventHeaders.TYPE, eventKey != null ? eventKey : CloudEventHeaders.defaultType(provider));
+    add(headers, CloudEventHeaders.TIME, RECEIVED.toString());
+    add(headers, CloudEventHeaders.CONTENT_TYPE, "application/json");
+    add(headers, CloudEventHeaders.TENANT, TENANT);
+    rawTopic(provider).pipeInput(new TestRecord<>(TENANT, body, headers, RECEIVED));
+  }
+
+  private TestInputTopic<String, byte[]> rawTopic(String provider) {
+    Topic<String, byte[]> raw = Topics.rawFor(provider).orElseThrow();
+    return driver.createInputTopic(raw.name(), raw.keySerde().serializer(), raw.valueSerde().serializer());
+  }
+
+  private <V extends SpecificRecord> List<TestRecord<String, V>> read(Topic<String, V> topic) {
+    TestOutputTopic<String, V> output = driver.createOutputTopic(
+        topic.name(), topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    return output.readRecordsToList();
+  }
+
+  private int countAllCanonical() {
+    return Topics.CANONICAL.stream().mapToInt(topic -> read(topic).size()).sum();
+  }
+
+  /** The same JSON content with other white space, as a redelivery may format it. */
+  private static byte[] reformat(byte[] json) {
+    return new String(json, StandardCharsets.UTF_8).replace("\n", "\r\n  ").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] fixture(String path) throws Exception {
+    return Files.readAllBytes(Fixtures.root().resolve(path));
+  }
+
+  private static void add(Headers headers, String name, String value) {
+    headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String header(Headers headers, String name) {
+    var header = headers.lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("normalizer-topology-test");
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
