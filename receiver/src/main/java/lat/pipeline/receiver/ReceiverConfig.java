@@ -15,6 +15,9 @@ public record ReceiverConfig(
     Duration ackTimeout,
     int retryAfterSeconds,
     boolean createTopics,
+    Path spoolDir,
+    long spoolMaxBytes,
+    long spoolSegmentBytes,
     TopicSettings topics,
     CredentialStore credentials) {
 
@@ -28,6 +31,9 @@ public record ReceiverConfig(
         env.millis("RECEIVER_ACK_TIMEOUT_MS", 2_000, 100),
         env.integer("RECEIVER_RETRY_AFTER_SECONDS", 5, 1, 3_600),
         env.flag("RECEIVER_CREATE_TOPICS", true),
+        Path.of(env.string("RECEIVER_SPOOL_DIR", "/var/lib/receiver/spool")),
+        env.longValue("RECEIVER_SPOOL_MAX_BYTES", 1L << 30, 1L << 16),
+        env.longValue("RECEIVER_SPOOL_SEGMENT_BYTES", 64L << 20, 1L << 16),
         TopicSettings.fromEnv(env),
         CredentialStore.load(
             env.string("WEBHOOK_TOKENS", ""), env.string("OBUMA_CLIENT_SECRETS", ""), secretsDir));

@@ -4,6 +4,8 @@ import io.javalin.Javalin;
 import java.time.Duration;
 import java.util.Map;
 import lat.pipeline.receiver.durability.RawEventPublisher;
+import lat.pipeline.receiver.durability.Spool;
+import lat.pipeline.receiver.durability.SpoolDrainer;
 import lat.pipeline.receiver.health.Readiness;
 import lat.pipeline.receiver.health.ReceiverMetrics;
 import lat.pipeline.receiver.http.WebhookApp;
@@ -23,6 +25,8 @@ public final class ReceiverService implements AutoCloseable {
   private Admin admin;
   private Readiness readiness;
   private ReceiverMetrics metrics;
+  private Spool spool;
+  private SpoolDrainer drainer;
   private RawEventPublisher publisher;
   private Javalin app;
 
@@ -38,10 +42,13 @@ public final class ReceiverService implements AutoCloseable {
       TopicProvisioner.ensure(admin, Topics.RAW, config.topics());
     }
     metrics = new ReceiverMetrics();
+    spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes());
+    metrics.bindSpool(spool);
     publisher = new RawEventPublisher(
-        RawEventPublisher.createProducer(config.bootstrapServers(), config.ackTimeout()), config.ackTimeout());
+        RawEventPublisher.createProducer(config.bootstrapServers(), config.ackTimeout()), spool, config.ackTimeout());
     metrics.bindProducer(publisher.producer());
-    readiness = new Readiness(admin, Duration.ofSeconds(2));
+    drainer = new SpoolDrainer(spool, publisher.producer(), config.ackTimeout()).start();
+    readiness = new Readiness(admin, spool, Duration.ofSeconds(2));
     readiness.start(Duration.ofSeconds(5));
     app = WebhookApp.create(config, publisher, readiness, metrics).start(config.host(), config.port());
     LOG.info("Receiver listening on {}:{} ({})", config.host(), app.port(), config.credentials());
@@ -52,14 +59,28 @@ public final class ReceiverService implements AutoCloseable {
     return app.port();
   }
 
-  /** Stops taking requests, lets in-flight ones finish, then flushes the producer. */
+  /**
+   * Stops taking requests and lets in-flight ones finish, stops the drainer after its batch, flushes
+   * the producer, then closes the spool once everything queued for it is on disk. What the spool
+   * still holds is drained at the next start.
+   */
   @Override
   public void close() {
     if (app != null) {
       app.stop();
     }
-    if (publisher != null) {
-      publisher.close();
+    try {
+      if (drainer != null) {
+        drainer.close();
+      }
+      if (publisher != null) {
+        publisher.close();
+      }
+      if (spool != null) {
+        spool.close();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     if (readiness != null) {
       readiness.close();

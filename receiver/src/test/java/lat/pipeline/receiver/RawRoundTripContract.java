@@ -56,6 +56,7 @@ abstract class RawRoundTripContract {
       assertThat(Instant.parse(ReceiverHarness.header(record, "ce_time"))).isBetween(before, Instant.now());
       assertThat(ReceiverHarness.header(record, "content-type")).isEqualTo("application/json");
       assertThat(ReceiverHarness.header(record, "tenant")).isEqualTo(TENANT);
+      assertThat(ReceiverHarness.header(record, "spooled")).isEqualTo("false");
     }
   }
 }

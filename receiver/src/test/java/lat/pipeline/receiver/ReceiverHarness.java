@@ -45,9 +45,18 @@ final class ReceiverHarness implements AutoCloseable {
         "TOPIC_PARTITIONS", "3",
         "WEBHOOK_TOKENS", "*:" + TENANT + "=" + TOKEN + ",*:" + SIGNED_TENANT + "=" + TOKEN,
         "OBUMA_CLIENT_SECRETS", SIGNED_TENANT + "=" + OBUMA_SECRET,
-        "WEBHOOK_SECRETS_DIR", Path.of("target", "no-secrets-dir").toString()));
+        "WEBHOOK_SECRETS_DIR", Path.of("target", "no-secrets-dir").toString(),
+        "RECEIVER_SPOOL_DIR", tempSpoolDir()));
     env.putAll(extraEnv);
     service = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start();
+  }
+
+  private static String tempSpoolDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("receiver-spool").toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   URI url(String pathAndQuery) {
@@ -74,8 +83,14 @@ final class ReceiverHarness implements AutoCloseable {
     return answer.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
   }
 
-  /** Every record of a raw topic, by its ce_id header. */
+  /** Every record of a raw topic, by its ce_id header (the first copy where an id was stored twice). */
   Map<String, ConsumerRecord<String, byte[]>> readAll(Topic<String, byte[]> topic) {
+    return readAllCopies(topic).entrySet().stream()
+        .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().get(0)));
+  }
+
+  /** Every record of a raw topic, grouped by ce_id, in offset order within a partition. */
+  Map<String, List<ConsumerRecord<String, byte[]>>> readAllCopies(Topic<String, byte[]> topic) {
     Map<String, Object> config = Map.of(
         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
@@ -90,8 +105,7 @@ final class ReceiverHarness implements AutoCloseable {
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         consumer.poll(Duration.ofMillis(200)).forEach(records::add);
       }
-      return records.stream().collect(Collectors.toMap(
-          r -> header(r, "ce_id"), r -> r, (first, second) -> first));
+      return records.stream().collect(Collectors.groupingBy(r -> header(r, "ce_id")));
     }
   }
 

@@ -12,6 +12,8 @@ public final class CloudEventHeaders {
   public static final String TIME = "ce_time";
   public static final String CONTENT_TYPE = "content-type";
   public static final String TENANT = "tenant";
+  /** {@code true} when the record went through the receiver's local spool (the broker was slow or down). */
+  public static final String SPOOLED = "spooled";
 
   public static final String SPEC_VERSION_VALUE = "1.0";
 

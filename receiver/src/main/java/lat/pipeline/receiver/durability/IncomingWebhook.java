@@ -23,7 +23,8 @@ public record IncomingWebhook(
     Instant receivedAt,
     byte[] body) {
 
-  public ProducerRecord<String, byte[]> toRecord() {
+  /** The raw record; {@code spooled} says whether it went through the local spool on its way. */
+  public ProducerRecord<String, byte[]> toRecord(boolean spooled) {
     RecordHeaders headers = new RecordHeaders();
     header(headers, CloudEventHeaders.SPEC_VERSION, CloudEventHeaders.SPEC_VERSION_VALUE);
     header(headers, CloudEventHeaders.ID, id);
@@ -32,6 +33,7 @@ public record IncomingWebhook(
     header(headers, CloudEventHeaders.TIME, DateTimeFormatter.ISO_INSTANT.format(receivedAt));
     header(headers, CloudEventHeaders.CONTENT_TYPE, contentType);
     header(headers, CloudEventHeaders.TENANT, tenant);
+    header(headers, CloudEventHeaders.SPOOLED, Boolean.toString(spooled));
     return new ProducerRecord<>(topic.name(), null, receivedAt.toEpochMilli(), tenant, body, headers);
   }
 

@@ -12,17 +12,23 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Hands accepted webhooks to an idempotent producer with {@code acks=all} and answers when the
- * broker has acknowledged them, or fails once the acknowledgement timeout passes: the caller then
- * answers 503 rather than hang or claim a durability it does not have.
+ * Makes accepted webhooks durable: an idempotent producer with {@code acks=all} first; when the
+ * broker does not acknowledge within the timeout, the local spool (fsync'd) instead. While the
+ * spool holds records, new ones queue behind them there, so that the drainer keeps their order. The
+ * future fails only when neither could keep the record: the caller then answers 503.
  */
 public final class RawEventPublisher implements AutoCloseable {
 
+  /** Where an accepted webhook was made durable. */
+  public enum Durability { ACKNOWLEDGED, SPOOLED }
+
   private final Producer<String, byte[]> producer;
+  private final Spool spool;
   private final Duration ackTimeout;
 
-  public RawEventPublisher(Producer<String, byte[]> producer, Duration ackTimeout) {
+  public RawEventPublisher(Producer<String, byte[]> producer, Spool spool, Duration ackTimeout) {
     this.producer = producer;
+    this.spool = spool;
     this.ackTimeout = ackTimeout;
   }
 
@@ -49,12 +55,26 @@ public final class RawEventPublisher implements AutoCloseable {
     return producer;
   }
 
-  /** Completes when the broker acknowledged the record; fails after the acknowledgement timeout. */
-  public CompletableFuture<RecordMetadata> publish(IncomingWebhook webhook) {
+  /** Completes once the record is acknowledged by the broker or on disk in the spool. */
+  public CompletableFuture<Durability> publish(IncomingWebhook webhook) {
+    if (spool.hasBacklog()) {
+      return spool(webhook);
+    }
+    return acknowledged(webhook).handle((metadata, error) -> error == null
+            ? CompletableFuture.completedFuture(Durability.ACKNOWLEDGED)
+            : spool(webhook))
+        .thenCompose(durability -> durability);
+  }
+
+  private CompletableFuture<Durability> spool(IncomingWebhook webhook) {
+    return spool.append(webhook.toRecord(true)).thenApply(written -> Durability.SPOOLED);
+  }
+
+  private CompletableFuture<RecordMetadata> acknowledged(IncomingWebhook webhook) {
     CompletableFuture<RecordMetadata> acknowledged = new CompletableFuture<>();
     try {
       producer.send(
-          webhook.toRecord(),
+          webhook.toRecord(false),
           (metadata, error) -> {
             if (error != null) {
               acknowledged.completeExceptionally(error);

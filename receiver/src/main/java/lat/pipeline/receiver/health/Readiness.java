@@ -5,15 +5,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import lat.pipeline.receiver.durability.Spool;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Whether the broker answers, checked in the background so that a probe never waits on Kafka: a
- * load balancer stops sending webhooks to a receiver that could not make them durable.
+ * Whether the receiver can make webhooks durable: the broker answers (checked in the background, so
+ * that a probe never waits on Kafka) or the spool can still take them. A load balancer stops sending
+ * webhooks to a receiver that can do neither.
  */
 public final class Readiness implements AutoCloseable {
 
   private final Admin admin;
+  private final Spool spool;
   private final Duration timeout;
   private final AtomicBoolean brokerReachable = new AtomicBoolean(false);
   private final ScheduledExecutorService checker =
@@ -23,8 +26,9 @@ public final class Readiness implements AutoCloseable {
         return thread;
       });
 
-  public Readiness(Admin admin, Duration timeout) {
+  public Readiness(Admin admin, Spool spool, Duration timeout) {
     this.admin = admin;
+    this.spool = spool;
     this.timeout = timeout;
   }
 
@@ -33,7 +37,19 @@ public final class Readiness implements AutoCloseable {
   }
 
   public boolean isReady() {
+    return brokerReachable.get() || spoolWritable();
+  }
+
+  public boolean brokerReachable() {
     return brokerReachable.get();
+  }
+
+  public boolean spoolWritable() {
+    return spool.lastWriteError() == null;
+  }
+
+  public Spool spool() {
+    return spool;
   }
 
   private void check() {

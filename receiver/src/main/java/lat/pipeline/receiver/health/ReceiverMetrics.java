@@ -1,6 +1,7 @@
 package lat.pipeline.receiver.health;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -12,13 +13,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import lat.pipeline.receiver.durability.Spool;
 import org.apache.kafka.clients.producer.Producer;
 
 /** The receiver's Prometheus metrics: outcomes per provider, time to durability, JVM and producer. */
 public final class ReceiverMetrics implements AutoCloseable {
 
   /** How a request ended; a closed set, so fuzzed paths cannot blow up the label cardinality. */
-  public enum Outcome { STORED, EMPTY, UNAUTHORIZED, TOO_LARGE, BAD_REQUEST, UNKNOWN_PROVIDER, UNAVAILABLE }
+  public enum Outcome { STORED, SPOOLED, EMPTY, UNAUTHORIZED, TOO_LARGE, BAD_REQUEST, UNKNOWN_PROVIDER, UNAVAILABLE }
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
@@ -35,6 +37,17 @@ public final class ReceiverMetrics implements AutoCloseable {
   public void bindProducer(Producer<?, ?> producer) {
     producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(registry);
+  }
+
+  public void bindSpool(Spool spool) {
+    Gauge.builder("receiver_spool_records", spool, Spool::depth)
+        .description("Records in the local spool waiting for the broker").register(registry);
+    Gauge.builder("receiver_spool_bytes", spool, Spool::bytes)
+        .description("Bytes in the local spool waiting for the broker").register(registry);
+    Gauge.builder("receiver_spool_oldest_age_seconds", spool, s -> s.oldestAgeMillis() / 1000.0)
+        .description("Age of the oldest record waiting in the spool").register(registry);
+    Gauge.builder("receiver_spool_writable", spool, s -> s.lastWriteError() == null ? 1 : 0)
+        .description("1 while the spool can be written, 0 after a disk error").register(registry);
   }
 
   public void count(String provider, Outcome outcome) {

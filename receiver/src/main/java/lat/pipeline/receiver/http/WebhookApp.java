@@ -35,8 +35,14 @@ public final class WebhookApp {
     app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
     app.get("/health/ready", ctx -> {
       boolean ready = readiness.isReady();
-      ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-          .json(Map.of("status", ready ? "UP" : "DOWN", "kafka", ready ? "reachable" : "unreachable"));
+      ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(Map.of(
+          "status", ready ? "UP" : "DOWN",
+          "kafka", readiness.brokerReachable() ? "reachable" : "unreachable",
+          "spool", Map.of(
+              "writable", readiness.spoolWritable(),
+              "records", readiness.spool().depth(),
+              "bytes", readiness.spool().bytes(),
+              "oldestAgeSeconds", readiness.spool().oldestAgeMillis() / 1000)));
     });
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 

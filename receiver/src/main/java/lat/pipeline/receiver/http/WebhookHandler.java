@@ -16,6 +16,7 @@ import lat.pipeline.receiver.auth.ObumaSignature;
 import lat.pipeline.receiver.durability.EventIds;
 import lat.pipeline.receiver.durability.IncomingWebhook;
 import lat.pipeline.receiver.durability.RawEventPublisher;
+import lat.pipeline.receiver.durability.RawEventPublisher.Durability;
 import lat.pipeline.receiver.health.ReceiverMetrics;
 import lat.pipeline.receiver.health.ReceiverMetrics.Outcome;
 import lat.pipeline.schemas.Topic;
@@ -91,10 +92,10 @@ final class WebhookHandler {
             contentTypeOf(ctx),
             Instant.now(),
             body);
-    ctx.future(() -> publisher.publish(webhook).handle((metadata, error) -> {
+    ctx.future(() -> publisher.publish(webhook).handle((durability, error) -> {
       if (error == null) {
         metrics.durable(provider, Duration.ofNanos(System.nanoTime() - started));
-        metrics.count(provider, Outcome.STORED);
+        metrics.count(provider, durability == Durability.SPOOLED ? Outcome.SPOOLED : Outcome.STORED);
         ctx.contentType("application/json").result("{\"id\":\"" + webhook.id() + "\"}");
       } else {
         metrics.count(provider, Outcome.UNAVAILABLE);
