@@ -2,7 +2,9 @@ package lat.pipeline.receiver;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import lat.pipeline.config.Env;
+import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.CredentialStore;
 import lat.pipeline.schemas.TopicSettings;
 
@@ -19,7 +21,36 @@ public record ReceiverConfig(
     long spoolMaxBytes,
     long spoolSegmentBytes,
     TopicSettings topics,
-    CredentialStore credentials) {
+    CredentialStore credentials,
+    Limits limits) {
+
+  /** What keeps a public endpoint safe: sizes, times, connections, failed logins, trusted proxies. */
+  public record Limits(
+      int maxHeaderBytes,
+      Duration idleTimeout,
+      long minRequestBytesPerSecond,
+      int maxConnections,
+      int authFailuresPerMinute,
+      Duration obumaMaxClockSkew,
+      List<String> trustedProxies) {
+
+    static Limits fromEnv(Env env) {
+      List<String> trustedProxies = env.list("RECEIVER_TRUSTED_PROXIES");
+      try {
+        new ClientAddress(trustedProxies);
+      } catch (IllegalArgumentException e) {
+        throw new Env.ConfigException("RECEIVER_TRUSTED_PROXIES: " + e.getMessage());
+      }
+      return new Limits(
+          env.integer("RECEIVER_MAX_HEADER_BYTES", 8_192, 1_024, 65_536),
+          env.millis("RECEIVER_IDLE_TIMEOUT_MS", 10_000, 100),
+          env.longValue("RECEIVER_MIN_REQUEST_BYTES_PER_SECOND", 1_024, 0),
+          env.integer("RECEIVER_MAX_CONNECTIONS", 2_000, 1, 1_000_000),
+          env.integer("RECEIVER_AUTH_FAILURES_PER_MINUTE", 20, 1, 1_000_000),
+          Duration.ofSeconds(env.longValue("RECEIVER_OBUMA_MAX_SKEW_SECONDS", 86_400, 1)),
+          trustedProxies);
+    }
+  }
 
   public static ReceiverConfig fromEnv(Env env) {
     Path secretsDir = Path.of(env.string("WEBHOOK_SECRETS_DIR", "/var/run/secrets/webhooks"));
@@ -36,6 +67,7 @@ public record ReceiverConfig(
         env.longValue("RECEIVER_SPOOL_SEGMENT_BYTES", 64L << 20, 1L << 16),
         TopicSettings.fromEnv(env),
         CredentialStore.load(
-            env.string("WEBHOOK_TOKENS", ""), env.string("OBUMA_CLIENT_SECRETS", ""), secretsDir));
+            env.string("WEBHOOK_TOKENS", ""), env.string("OBUMA_CLIENT_SECRETS", ""), secretsDir),
+        Limits.fromEnv(env));
   }
 }

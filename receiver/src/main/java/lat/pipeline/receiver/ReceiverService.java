@@ -3,6 +3,10 @@ package lat.pipeline.receiver;
 import io.javalin.Javalin;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import lat.pipeline.receiver.auth.FailedAuthLimiter;
 import lat.pipeline.receiver.durability.RawEventPublisher;
 import lat.pipeline.receiver.durability.Spool;
 import lat.pipeline.receiver.durability.SpoolDrainer;
@@ -28,7 +32,13 @@ public final class ReceiverService implements AutoCloseable {
   private Spool spool;
   private SpoolDrainer drainer;
   private RawEventPublisher publisher;
+  private FailedAuthLimiter failedAuth;
   private Javalin app;
+  private final ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "receiver-housekeeping");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   public ReceiverService(ReceiverConfig config) {
     this.config = config;
@@ -50,7 +60,9 @@ public final class ReceiverService implements AutoCloseable {
     drainer = new SpoolDrainer(spool, publisher.producer(), config.ackTimeout()).start();
     readiness = new Readiness(admin, spool, Duration.ofSeconds(2));
     readiness.start(Duration.ofSeconds(5));
-    app = WebhookApp.create(config, publisher, readiness, metrics).start(config.host(), config.port());
+    failedAuth = new FailedAuthLimiter(config.limits().authFailuresPerMinute(), Duration.ofMinutes(1));
+    housekeeping.scheduleWithFixedDelay(failedAuth::forgetRecovered, 5, 5, TimeUnit.MINUTES);
+    app = WebhookApp.create(config, publisher, failedAuth, readiness, metrics).start(config.host(), config.port());
     LOG.info("Receiver listening on {}:{} ({})", config.host(), app.port(), config.credentials());
     return this;
   }
@@ -69,6 +81,7 @@ public final class ReceiverService implements AutoCloseable {
     if (app != null) {
       app.stop();
     }
+    housekeeping.shutdownNow();
     try {
       if (drainer != null) {
         drainer.close();

@@ -1,17 +1,13 @@
 package lat.pipeline.receiver;
 
-import static lat.pipeline.receiver.ReceiverHarness.OBUMA_SECRET;
-import static lat.pipeline.receiver.ReceiverHarness.SIGNED_TENANT;
 import static lat.pipeline.receiver.ReceiverHarness.TENANT;
 import static lat.pipeline.receiver.ReceiverHarness.TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import lat.pipeline.dev.testing.SharedKafka;
-import lat.pipeline.receiver.auth.ObumaSignature;
 import lat.pipeline.schemas.Topics;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,23 +79,6 @@ class ReceiverTest extends RawRoundTripContract {
     HttpResponse<String> answer = receiver.post("/webhooks/alegra/" + TENANT + "?token=" + TOKEN, new byte[0]);
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(receiver.rawRecordCount()).isEqualTo(before);
-  }
-
-  @Test
-  void obumaSignatureIsVerifiedWhenTheTenantHasAClientSecret() throws Exception {
-    String envelope = "{\"eventId\":\"evt-1\",\"eventType\":\"venta.created\",\"eventDate\":\"2025-01-01 12:00:00\",\"eventData\":{\"venta_id\":1}}";
-    String good = Base64.getEncoder().encodeToString(
-        ObumaSignature.sign(OBUMA_SECRET.getBytes(StandardCharsets.UTF_8), "2025-01-01 12:00:00evt-1"));
-    String path = "/webhooks/obuma/" + SIGNED_TENANT + "?token=" + TOKEN;
-    byte[] body = envelope.getBytes(StandardCharsets.UTF_8);
-    long before = receiver.rawRecordCount();
-
-    assertThat(receiver.post(path, body, ObumaSignature.HEADER, good).statusCode()).isEqualTo(200);
-    assertThat(receiver.post(path, body).statusCode()).isEqualTo(401);
-    assertThat(receiver.post(path, body, ObumaSignature.HEADER, "AAAA" + good.substring(4)).statusCode()).isEqualTo(401);
-    byte[] otherEvent = envelope.replace("evt-1", "evt-2").getBytes(StandardCharsets.UTF_8);
-    assertThat(receiver.post(path, otherEvent, ObumaSignature.HEADER, good).statusCode()).isEqualTo(401);
-    assertThat(receiver.rawRecordCount()).isEqualTo(before + 1);
   }
 
   @Test

@@ -26,6 +26,14 @@ public final class Env {
     return value == null || value.isBlank() ? defaultValue : value.trim();
   }
 
+  /** A comma-separated list; empty when unset. */
+  public java.util.List<String> list(String name) {
+    String value = string(name, "");
+    return value.isEmpty()
+        ? java.util.List.of()
+        : java.util.Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+  }
+
   public int integer(String name, int defaultValue, int min, int max) {
     int value = parse(name, defaultValue, Integer::parseInt);
     if (value < min || value > max) {

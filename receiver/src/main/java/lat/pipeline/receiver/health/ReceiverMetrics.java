@@ -20,7 +20,7 @@ import org.apache.kafka.clients.producer.Producer;
 public final class ReceiverMetrics implements AutoCloseable {
 
   /** How a request ended; a closed set, so fuzzed paths cannot blow up the label cardinality. */
-  public enum Outcome { STORED, SPOOLED, EMPTY, UNAUTHORIZED, TOO_LARGE, BAD_REQUEST, UNKNOWN_PROVIDER, UNAVAILABLE }
+  public enum Outcome { STORED, SPOOLED, EMPTY, UNAUTHORIZED, RATE_LIMITED, TOO_LARGE, BAD_REQUEST, UNKNOWN_PROVIDER, UNAVAILABLE }
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();

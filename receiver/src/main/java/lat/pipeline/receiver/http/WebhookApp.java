@@ -4,7 +4,10 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.util.Map;
+import org.eclipse.jetty.server.ConnectionLimit;
 import lat.pipeline.receiver.ReceiverConfig;
+import lat.pipeline.receiver.auth.ClientAddress;
+import lat.pipeline.receiver.auth.FailedAuthLimiter;
 import lat.pipeline.receiver.durability.RawEventPublisher;
 import lat.pipeline.receiver.health.Readiness;
 import lat.pipeline.receiver.health.ReceiverMetrics;
@@ -19,15 +22,37 @@ public final class WebhookApp {
   private WebhookApp() {}
 
   public static Javalin create(
-      ReceiverConfig config, RawEventPublisher publisher, Readiness readiness, ReceiverMetrics metrics) {
-    WebhookHandler webhooks =
-        new WebhookHandler(
-            config.credentials(), publisher, metrics, config.maxBodyBytes(), config.retryAfterSeconds());
+      ReceiverConfig config,
+      RawEventPublisher publisher,
+      FailedAuthLimiter failedAuth,
+      Readiness readiness,
+      ReceiverMetrics metrics) {
+    ReceiverConfig.Limits limits = config.limits();
+    WebhookHandler webhooks = new WebhookHandler(
+        config.credentials(),
+        new ClientAddress(limits.trustedProxies()),
+        failedAuth,
+        limits.obumaMaxClockSkew(),
+        publisher,
+        metrics,
+        config.maxBodyBytes(),
+        config.retryAfterSeconds());
     Javalin app =
         Javalin.create(javalin -> {
           javalin.showJavalinBanner = false;
           javalin.http.maxRequestSize = config.maxBodyBytes();
-          javalin.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+          javalin.jetty.modifyHttpConfiguration(http -> {
+            http.setRequestHeaderSize(limits.maxHeaderBytes());
+            // Slow-loris: a request whose bytes trickle in, or stop, is cut off.
+            http.setIdleTimeout(limits.idleTimeout().toMillis());
+            http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
+            http.setSendServerVersion(false);
+          });
+          javalin.jetty.modifyServer(server -> {
+            // Graceful stop: in-flight requests get this long to be answered.
+            server.setStopTimeout(10_000);
+            server.addBean(new ConnectionLimit(limits.maxConnections(), server));
+          });
         });
 
     app.post("/webhooks/{provider}/{tenant}", webhooks::receive);

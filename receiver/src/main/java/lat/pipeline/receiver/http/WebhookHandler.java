@@ -3,6 +3,7 @@ package lat.pipeline.receiver.http;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.UnauthorizedResponse;
@@ -11,7 +12,9 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Pattern;
+import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.CredentialStore;
+import lat.pipeline.receiver.auth.FailedAuthLimiter;
 import lat.pipeline.receiver.auth.ObumaSignature;
 import lat.pipeline.receiver.durability.EventIds;
 import lat.pipeline.receiver.durability.IncomingWebhook;
@@ -35,6 +38,9 @@ final class WebhookHandler {
   private static final String BEARER = "Bearer ";
 
   private final CredentialStore credentials;
+  private final ClientAddress clientAddress;
+  private final FailedAuthLimiter failedAuth;
+  private final Duration obumaMaxSkew;
   private final RawEventPublisher publisher;
   private final ReceiverMetrics metrics;
   private final int maxBodyBytes;
@@ -42,11 +48,17 @@ final class WebhookHandler {
 
   WebhookHandler(
       CredentialStore credentials,
+      ClientAddress clientAddress,
+      FailedAuthLimiter failedAuth,
+      Duration obumaMaxSkew,
       RawEventPublisher publisher,
       ReceiverMetrics metrics,
       int maxBodyBytes,
       int retryAfterSeconds) {
     this.credentials = credentials;
+    this.clientAddress = clientAddress;
+    this.failedAuth = failedAuth;
+    this.obumaMaxSkew = obumaMaxSkew;
     this.publisher = publisher;
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
@@ -67,7 +79,14 @@ final class WebhookHandler {
       metrics.count(provider, Outcome.BAD_REQUEST);
       throw new BadRequestResponse("Tenant and event key may hold only letters, digits and . _ ~ : -");
     }
+    String caller = clientAddress.resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
+    if (failedAuth.isBlocked(caller)) {
+      metrics.count(provider, Outcome.RATE_LIMITED);
+      ctx.header(Header.RETRY_AFTER, "60");
+      throw new HttpResponseException(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Too many failed authentications");
+    }
     if (!credentials.tokenMatches(provider, tenant, presentedToken(ctx))) {
+      failedAuth.recordFailure(caller);
       metrics.count(provider, Outcome.UNAUTHORIZED);
       throw new UnauthorizedResponse("Wrong or missing credentials");
     }
@@ -78,9 +97,13 @@ final class WebhookHandler {
       ctx.json(java.util.Map.of("stored", false));
       return;
     }
-    if (provider.equals("obuma") && !obumaSignatureValid(tenant, body, ctx)) {
-      metrics.count(provider, Outcome.UNAUTHORIZED);
-      throw new UnauthorizedResponse("Wrong or missing " + ObumaSignature.HEADER);
+    if (provider.equals("obuma")) {
+      ObumaSignature.Verdict verdict = obumaSignature(tenant, body, ctx);
+      if (verdict != ObumaSignature.Verdict.VALID) {
+        failedAuth.recordFailure(caller);
+        metrics.count(provider, Outcome.UNAUTHORIZED);
+        throw new UnauthorizedResponse("OBUMA signature refused: " + verdict.reason);
+      }
     }
     IncomingWebhook webhook =
         new IncomingWebhook(
@@ -108,11 +131,12 @@ final class WebhookHandler {
     }));
   }
 
-  private boolean obumaSignatureValid(String tenant, byte[] body, Context ctx) {
+  /** Valid when the tenant has no client secret configured: then the token alone authenticates. */
+  private ObumaSignature.Verdict obumaSignature(String tenant, byte[] body, Context ctx) {
     return credentials
         .obumaClientSecret(tenant)
-        .map(secret -> ObumaSignature.verify(secret, body, ctx.header(ObumaSignature.HEADER)))
-        .orElse(true);
+        .map(secret -> ObumaSignature.verify(secret, body, ctx.header(ObumaSignature.HEADER), Instant.now(), obumaMaxSkew))
+        .orElse(ObumaSignature.Verdict.VALID);
   }
 
   private static String presentedToken(Context ctx) {

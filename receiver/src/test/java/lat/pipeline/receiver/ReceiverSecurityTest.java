@@ -1,0 +1,146 @@
+package lat.pipeline.receiver;
+
+import static lat.pipeline.receiver.ReceiverHarness.OBUMA_SECRET;
+import static lat.pipeline.receiver.ReceiverHarness.SIGNED_TENANT;
+import static lat.pipeline.receiver.ReceiverHarness.TENANT;
+import static lat.pipeline.receiver.ReceiverHarness.TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Map;
+import lat.pipeline.dev.testing.SharedKafka;
+import lat.pipeline.receiver.auth.ObumaSignature;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What keeps the public endpoint safe: signatures and their dates, token guessing, oversized and endless requests. */
+@ExtendWith(SharedKafka.class)
+class ReceiverSecurityTest {
+
+  private static final byte[] BODY = "{\"subject\":\"new-item\",\"message\":{}}".getBytes(StandardCharsets.UTF_8);
+  private static final DateTimeFormatter OBUMA_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static ReceiverHarness receiver;
+
+  @BeforeAll
+  static void start() throws InterruptedException {
+    receiver = new ReceiverHarness(SharedKafka.broker().bootstrapServers(), Map.of(
+        "RECEIVER_AUTH_FAILURES_PER_MINUTE", "3",
+        "RECEIVER_TRUSTED_PROXIES", "127.0.0.1/32",
+        "RECEIVER_OBUMA_MAX_SKEW_SECONDS", "600",
+        "RECEIVER_IDLE_TIMEOUT_MS", "1000",
+        "RECEIVER_MAX_HEADER_BYTES", "4096"));
+  }
+
+  @AfterAll
+  static void stop() {
+    receiver.close();
+  }
+
+  @Test
+  void obumaSignatureMustBeRightPresentAndForARecentEventDate() throws Exception {
+    String now = LocalDateTime.now(ZoneId.of("America/Santiago")).format(OBUMA_DATE);
+    String stale = LocalDateTime.now(ZoneId.of("America/Santiago")).minusHours(2).format(OBUMA_DATE);
+    String path = "/webhooks/obuma/" + SIGNED_TENANT + "?token=" + TOKEN;
+    long before = receiver.rawRecordCount();
+    String client = "198.51.100.10";
+
+    assertThat(post(path, envelope("evt-1", now), signature("evt-1", now), client)).isEqualTo(200);
+    assertThat(receiver.post(path, envelope("evt-2", now).getBytes(StandardCharsets.UTF_8),
+        "X-Forwarded-For", "198.51.100.11").statusCode()).as("missing").isEqualTo(401);
+    assertThat(post(path, envelope("evt-3", now), signature("evt-1", now), "198.51.100.12")).as("signature of another event").isEqualTo(401);
+    assertThat(post(path, envelope("evt-4", stale), signature("evt-4", stale), "198.51.100.13")).as("replayed with a stale date").isEqualTo(401);
+    assertThat(receiver.rawRecordCount()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void tokensThatShareAPrefixOrArePrefixesOfTheRealOneAreRefused() throws Exception {
+    // Comparison is of SHA-256 digests with MessageDigest.isEqual: constant time, whatever is sent.
+    String path = "/webhooks/alegra/" + TENANT + "?token=";
+    assertThat(receiver.post(path + TOKEN.substring(0, TOKEN.length() - 1), BODY, "X-Forwarded-For", "198.51.100.20").statusCode()).isEqualTo(401);
+    assertThat(receiver.post(path + TOKEN + "0", BODY, "X-Forwarded-For", "198.51.100.21").statusCode()).isEqualTo(401);
+    assertThat(receiver.post(path + TOKEN.toUpperCase(), BODY, "X-Forwarded-For", "198.51.100.22").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void repeatedFailedAuthenticationsFromOneAddressAreAnswered429WhileOthersGoOn() throws Exception {
+    String wrong = "/webhooks/alegra/" + TENANT + "?token=guess";
+    String right = "/webhooks/alegra/" + TENANT + "?token=" + TOKEN;
+    for (int i = 0; i < 3; i++) {
+      assertThat(receiver.post(wrong, BODY, "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(401);
+    }
+    var blocked = receiver.post(right, BODY, "X-Forwarded-For", "203.0.113.5");
+    assertThat(blocked.statusCode()).isEqualTo(429);
+    assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
+    assertThat(receiver.post(right, BODY, "X-Forwarded-For", "203.0.113.6").statusCode()).isEqualTo(200);
+    // A spoofed hop left of the real one changes nothing: the rightmost untrusted address counts.
+    assertThat(receiver.post(right, BODY, "X-Forwarded-For", "203.0.113.99, 203.0.113.5").statusCode()).isEqualTo(429);
+  }
+
+  @Test
+  void oversizedHeadersAreRefusedAndTheReceiverStaysUp() throws Exception {
+    String huge = "x".repeat(8_000);
+    try (Socket socket = new Socket("127.0.0.1", receiver.service.port())) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /webhooks/alegra/" + TENANT + "?token=" + TOKEN + " HTTP/1.1\r\nHost: x\r\nX-Big: " + huge
+          + "\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(statusLine(socket.getInputStream())).contains(" 431 ");
+    }
+    assertThat(receiver.get("/health/live").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aChunkedBodyThatNeverEndsIsCutOffAndNothingIsStored() throws Exception {
+    long before = receiver.rawRecordCount();
+    try (Socket socket = new Socket("127.0.0.1", receiver.service.port())) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /webhooks/ninox/" + TENANT + "?token=" + TOKEN + " HTTP/1.1\r\nHost: x\r\n"
+          + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5\r\n[{\"a\"\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      // Then silence: the idle timeout (1 s here) must end the request.
+      long started = System.nanoTime();
+      String answer = statusLine(socket.getInputStream());
+      assertThat((System.nanoTime() - started) / 1_000_000).isLessThan(8_000);
+      assertThat(answer).satisfiesAnyOf(line -> assertThat(line).isEmpty(), line -> assertThat(line).containsPattern(" (4\\d\\d|500) "));
+    }
+    assertThat(receiver.get("/health/ready").statusCode()).isEqualTo(200);
+    assertThat(receiver.rawRecordCount()).isEqualTo(before);
+  }
+
+  private static int post(String path, String body, String signature, String client) throws Exception {
+    return receiver.post(path, body.getBytes(StandardCharsets.UTF_8),
+        ObumaSignature.HEADER, signature, "X-Forwarded-For", client).statusCode();
+  }
+
+  private static String envelope(String eventId, String eventDate) {
+    return "{\"eventId\":\"" + eventId + "\",\"eventType\":\"venta.created\",\"eventDate\":\"" + eventDate
+        + "\",\"eventData\":{\"venta_id\":1}}";
+  }
+
+  private static String signature(String eventId, String eventDate) {
+    return Base64.getEncoder().encodeToString(
+        ObumaSignature.sign(OBUMA_SECRET.getBytes(StandardCharsets.UTF_8), eventDate + eventId));
+  }
+
+  /** The first line of the answer, or empty when the server closed the connection without one. */
+  private static String statusLine(InputStream in) throws Exception {
+    StringBuilder line = new StringBuilder();
+    int c;
+    while ((c = in.read()) != -1 && c != '\n') {
+      line.append((char) c);
+    }
+    return line.toString().trim();
+  }
+}
