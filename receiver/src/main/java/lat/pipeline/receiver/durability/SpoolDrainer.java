@@ -69,15 +69,25 @@ public final class SpoolDrainer implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends the first record alone and waits for it, so that a broker that is still away fails the
+   * batch before the rest is queued; then the rest, stopping at the first record that fails at once.
+   * A batch is never half sent out of order: the retry starts again from its first record.
+   */
   private boolean sendAll(List<ProducerRecord<String, byte[]>> records) throws InterruptedException {
-    List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+    long deadline = System.nanoTime() + ackTimeout.toNanos() + TimeUnit.SECONDS.toNanos(30);
     try {
-      for (ProducerRecord<String, byte[]> record : records) {
-        acks.add(producer.send(record));
+      awaitAck(producer.send(records.get(0)), deadline);
+      List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+      for (ProducerRecord<String, byte[]> record : records.subList(1, records.size())) {
+        Future<RecordMetadata> ack = producer.send(record);
+        acks.add(ack);
+        if (ack.isDone()) {
+          ack.get(); // throws when the send failed at once (no metadata, buffer full)
+        }
       }
-      long deadline = System.nanoTime() + ackTimeout.toNanos() + TimeUnit.SECONDS.toNanos(30);
       for (Future<RecordMetadata> ack : acks) {
-        ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        awaitAck(ack, deadline);
       }
       return true;
     } catch (InterruptedException e) {
@@ -86,6 +96,10 @@ public final class SpoolDrainer implements AutoCloseable {
       LOG.info("The broker did not take {} spooled records yet ({}); retrying", records.size(), notAcknowledged.toString());
       return false;
     }
+  }
+
+  private static void awaitAck(Future<RecordMetadata> ack, long deadlineNanos) throws Exception {
+    ack.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 
   private static void sleepQuietly(long millis) {

@@ -55,6 +55,7 @@ public final class WebhookApp {
           });
         });
 
+    app.before("/webhooks/*", webhooks::rejectMalformedPath);
     app.post("/webhooks/{provider}/{tenant}", webhooks::receive);
     app.post("/webhooks/{provider}/{tenant}/{event}", webhooks::receive);
     app.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));

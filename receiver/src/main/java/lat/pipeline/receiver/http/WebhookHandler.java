@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.regex.Pattern;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.CredentialStore;
@@ -36,6 +37,7 @@ final class WebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
   private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9._~:-]{1,128}");
   private static final String BEARER = "Bearer ";
+  private static final Pattern WELL_FORMED_PATH = Pattern.compile("([^%]|%[0-9A-Fa-f]{2})*");
 
   private final CredentialStore credentials;
   private final ClientAddress clientAddress;
@@ -94,7 +96,7 @@ final class WebhookHandler {
     if (body.length == 0) {
       // Alegra checks a new subscription URL with an empty POST: answer it, store nothing.
       metrics.count(provider, Outcome.EMPTY);
-      ctx.json(java.util.Map.of("stored", false));
+      ctx.json(Map.of("stored", false));
       return;
     }
     if (provider.equals("obuma")) {
@@ -125,7 +127,7 @@ final class WebhookHandler {
         LOG.warn("Could not make a {} webhook for tenant {} durable: {}", provider, tenant, error.toString());
         ctx.status(HttpStatus.SERVICE_UNAVAILABLE)
             .header(Header.RETRY_AFTER, retryAfterSeconds)
-            .json(java.util.Map.of("error", "The event could not be made durable; retry later"));
+            .json(Map.of("error", "The event could not be made durable; retry later"));
       }
       return null;
     }));
@@ -137,6 +139,17 @@ final class WebhookHandler {
         .obumaClientSecret(tenant)
         .map(secret -> ObumaSignature.verify(secret, body, ctx.header(ObumaSignature.HEADER), Instant.now(), obumaMaxSkew))
         .orElse(ObumaSignature.Verdict.VALID);
+  }
+
+  /**
+   * Runs before routing: Javalin decodes path parameters while it matches a route, and a malformed
+   * percent-encoding would surface there as a server error rather than the caller's 400.
+   */
+  void rejectMalformedPath(Context ctx) {
+    if (!WELL_FORMED_PATH.matcher(ctx.path()).matches()) {
+      metrics.count("unknown", Outcome.BAD_REQUEST);
+      throw new BadRequestResponse("Malformed percent-encoding in the path");
+    }
   }
 
   private static String presentedToken(Context ctx) {
