@@ -1,0 +1,201 @@
+package lat.pipeline.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import lat.pipeline.config.Env;
+import lat.pipeline.dev.Ports;
+import lat.pipeline.dev.kafka.KafkaBroker;
+import lat.pipeline.dev.registry.RegistryProcess;
+import lat.pipeline.normalizer.NormalizerConfig;
+import lat.pipeline.normalizer.NormalizerService;
+import lat.pipeline.receiver.ReceiverConfig;
+import lat.pipeline.receiver.ReceiverService;
+import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.Topics;
+import lat.pipeline.schemas.canonical.Customer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code ./pipeline bench normalizer}: the normalizer's events/s over a backlog of raw events (each
+ * a distinct Alegra client, so none is deduplicated away), next to a plain consumer reading the same
+ * raw topic; then the end-to-end latency from the receiver's answer to the canonical record being
+ * committed (read_committed), at a steady request rate. Options: {@code --events N --latency-requests N}.
+ */
+public final class NormalizerBenchmark {
+
+  private NormalizerBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = Options.parse(args);
+    int events = Integer.parseInt(options.getOrDefault("events", "50000"));
+    int latencyRequests = Integer.parseInt(options.getOrDefault("latency-requests", "1000"));
+    Path data = Files.createTempDirectory("bench-normalizer");
+    try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free(), "1g");
+         RegistryProcess registry = RegistryProcess.start(Ports.free(), null, data.resolve("registry"))) {
+      Map<String, String> env = new HashMap<>(Map.of(
+          "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+          "SCHEMA_REGISTRY_URL", registry.baseUrl(),
+          "TOPIC_PARTITIONS", "2",
+          "NORMALIZER_STATE_DIR", data.resolve("state").toString(),
+          "NORMALIZER_HEALTH_PORT", "0",
+          "RECEIVER_HOST", "127.0.0.1",
+          "RECEIVER_PORT", "0",
+          "WEBHOOK_TOKENS", "alegra:bench=bench-token",
+          "WEBHOOK_SECRETS_DIR", data.resolve("no-secrets").toString(),
+          "RECEIVER_SPOOL_DIR", data.resolve("spool").toString()));
+      System.out.printf("Normalizer benchmark: %d raw events, %d cores%n", events, Runtime.getRuntime().availableProcessors());
+
+      try (ReceiverService receiver = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start()) {
+        long produced = produceBacklog(broker.bootstrapServers(), events);
+        double plain = plainConsumerSeconds(broker.bootstrapServers(), produced);
+
+        long started = System.nanoTime();
+        env.put("NORMALIZER_APPLICATION_ID", "bench-normalizer");
+        try (NormalizerService normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start()) {
+          awaitCanonical(broker.bootstrapServers(), events);
+          double normalized = (System.nanoTime() - started) / 1e9;
+          System.out.println();
+          System.out.printf("%-44s %10.0f events/s  (%d events in %.1f s)%n", "plain consumer of raw.alegra", produced / plain, produced, plain);
+          System.out.printf("%-44s %10.0f events/s  (%d events in %.1f s, incl. start-up)%n",
+              "normalizer (exactly-once, Avro, registry)", events / normalized, events, normalized);
+          long[] latencies = endToEndLatencies(broker.bootstrapServers(), receiver.port(), latencyRequests);
+          System.out.printf("%-44s p50 %6.1f ms   p99 %6.1f ms   max %6.1f ms  (%d requests at ~100/s)%n",
+              "receiver answer -> canonical record committed",
+              latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6,
+              latencies[latencies.length - 1] / 1e6, latencies.length);
+        }
+      }
+    }
+  }
+
+  private static long produceBacklog(String bootstrap, int events) throws Exception {
+    Map<String, Object> config = Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.LINGER_MS_CONFIG, 20,
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
+      for (int i = 0; i < events; i++) {
+        String tenant = "bench" + (i % 8);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.TYPE, "alegra.webhook".getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
+        producer.send(new ProducerRecord<>(Topics.RAW_ALEGRA.name(), null, tenant, client(i), headers));
+      }
+      producer.flush();
+    }
+    return events;
+  }
+
+  private static byte[] client(int i) {
+    return ("{\"subject\":\"new-client\",\"message\":{\"client\":{\"id\":\"" + i + "\",\"name\":\"Cliente " + i
+        + "\",\"identification\":\"" + (1_000_000 + i) + "\",\"email\":\"c" + i + "@example.com\","
+        + "\"address\":{\"city\":\"Bogotá\",\"country\":\"Colombia\"},\"type\":[\"client\"]}}}")
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static double plainConsumerSeconds(String bootstrap, long expected) {
+    long started = System.nanoTime();
+    long read = 0;
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap, "read_uncommitted"))) {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.RAW_ALEGRA.name()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      while (read < expected) {
+        read += consumer.poll(Duration.ofMillis(200)).count();
+      }
+    }
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  private static void awaitCanonical(String bootstrap, long expected) {
+    long read = 0;
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap, "read_committed"))) {
+      consumer.subscribe(List.of(Topics.CANONICAL_CUSTOMERS.name()));
+      while (read < expected) {
+        read += consumer.poll(Duration.ofMillis(200)).count();
+      }
+    }
+  }
+
+  /** POSTs at about 100 requests/s and times each answer to its canonical record's commit. */
+  private static long[] endToEndLatencies(String bootstrap, int receiverPort, int requests) throws Exception {
+    Map<String, Long> answeredAt = new ConcurrentHashMap<>();
+    List<Long> latencies = new ArrayList<>();
+    try (KafkaConsumer<String, Customer> consumer = new KafkaConsumer<>(
+        consumerConfig(bootstrap, "read_committed"), Topics.CANONICAL_CUSTOMERS.keySerde().deserializer(),
+        Topics.CANONICAL_CUSTOMERS.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(Topics.CANONICAL_CUSTOMERS.name()));
+      consumer.poll(Duration.ofSeconds(2));
+      consumer.seekToEnd(consumer.assignment());
+      Thread sender = new Thread(() -> send(receiverPort, requests, answeredAt), "latency-sender");
+      sender.start();
+      long deadline = System.currentTimeMillis() + requests * 10L + 60_000;
+      while (latencies.size() < requests && System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, Customer> record : consumer.poll(Duration.ofMillis(50))) {
+          long seen = System.nanoTime();
+          Long answered = answeredAt.get(record.value().getMetadata().getReceiveId());
+          if (answered != null) {
+            latencies.add(seen - answered);
+          }
+        }
+      }
+      sender.join();
+    }
+    long[] sorted = latencies.stream().mapToLong(Long::longValue).toArray();
+    Arrays.sort(sorted);
+    return sorted;
+  }
+
+  private static void send(int port, int requests, Map<String, Long> answeredAt) {
+    HttpClient http = HttpClient.newHttpClient();
+    URI url = URI.create("http://127.0.0.1:" + port + "/webhooks/alegra/bench?token=bench-token");
+    for (int i = 0; i < requests; i++) {
+      try {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(client(10_000_000 + i))).build(), HttpResponse.BodyHandlers.ofString());
+        answeredAt.put(answer.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"), System.nanoTime());
+        Thread.sleep(10);
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static Map<String, Object> consumerConfig(String bootstrap, String isolation) {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+  }
+}
