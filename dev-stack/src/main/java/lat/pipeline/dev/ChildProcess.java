@@ -39,6 +39,20 @@ public final class ChildProcess {
       Map<String, String> env,
       Path log)
       throws IOException {
+    return start(name, javaCommand(jvmArgs, classPath, mainClassOrJar, args), env, log, null);
+  }
+
+  /**
+   * Starts a main class as a container would run it: in {@code workingDir}, with no environment but
+   * {@code env}, so that nothing it needs can come from the developer's shell or folder.
+   */
+  public static ChildProcess startJavaIsolated(
+      String name, String mainClass, Map<String, String> env, Path workingDir, Path log) throws IOException {
+    List<String> command = javaCommand(List.of("-Xmx256m"), System.getProperty("java.class.path"), mainClass, List.of());
+    return start(name, command, env, log, workingDir);
+  }
+
+  private static List<String> javaCommand(List<String> jvmArgs, String classPath, String mainClassOrJar, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
@@ -50,8 +64,17 @@ public final class ChildProcess {
     }
     command.add(mainClassOrJar);
     command.addAll(args);
+    return command;
+  }
+
+  private static ChildProcess start(String name, List<String> command, Map<String, String> env, Path log, Path workingDir)
+      throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    if (workingDir != null) {
+      builder.directory(workingDir.toFile());
+      builder.environment().clear();
+    }
     builder.environment().putAll(env);
     Process process = builder.start();
     ChildProcess child = new ChildProcess(name, process, log);

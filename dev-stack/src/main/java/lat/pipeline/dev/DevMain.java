@@ -10,9 +10,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import lat.pipeline.config.Env;
+import lat.pipeline.dev.bsale.BsaleSimulator;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.registry.RegistryProcess;
 import lat.pipeline.schemas.TopicProvisioner;
@@ -36,7 +38,11 @@ public final class DevMain {
 
   private static final List<Service> SERVICES = List.of(
       new Service("receiver", "lat.pipeline.receiver.ReceiverMain", "RECEIVER_PORT"),
-      new Service("normalizer-streams", "lat.pipeline.normalizer.NormalizerMain", "NORMALIZER_HEALTH_PORT"));
+      new Service("normalizer-streams", "lat.pipeline.normalizer.NormalizerMain", "NORMALIZER_HEALTH_PORT"),
+      new Service("bsale-fetcher", "lat.pipeline.fetcher.FetcherMain", "FETCHER_HEALTH_PORT"));
+
+  /** The Bsale simulator's token for company (cpnId) 2, the company of shared/fixtures/bsale. */
+  private static final String DEMO_BSALE_TOKENS = "2=demo-bsale-token";
 
   private DevMain() {}
 
@@ -82,14 +88,27 @@ public final class DevMain {
     serviceEnv.put("RECEIVER_HOST", "127.0.0.1");
     serviceEnv.put("RECEIVER_PORT", Integer.toString(receiverPort));
     serviceEnv.putIfAbsent("WEBHOOK_TOKENS", "*:" + DEMO_TENANT + "=" + DEMO_TOKEN);
+    serviceEnv.put("RECEIVER_SPOOL_DIR", data.resolve("receiver-spool").toString());
+    serviceEnv.putIfAbsent("WEBHOOK_SECRETS_DIR", data.resolve("webhook-secrets").toString());
     serviceEnv.put("NORMALIZER_STATE_DIR", data.resolve("normalizer-state").toString());
     serviceEnv.putIfAbsent("NORMALIZER_HEALTH_PORT", "8082");
+    serviceEnv.putIfAbsent("FETCHER_HEALTH_PORT", "8083");
+    if (!serviceEnv.containsKey("BSALE_API_URL")) {
+      // No real Bsale configured: the fetcher calls a local simulator with a demo token.
+      int simulatorPort = env.integer("BSALE_SIMULATOR_PORT", 8084, 0, 65_535);
+      System.out.println("Starting the Bsale API simulator on 127.0.0.1:" + simulatorPort + " …");
+      BsaleSimulator simulator = BsaleSimulator.start(simulatorPort, Set.of("demo-bsale-token"));
+      running.add(simulator);
+      serviceEnv.put("BSALE_API_URL", simulator.baseUrl());
+      serviceEnv.putIfAbsent("BSALE_TOKENS", DEMO_BSALE_TOKENS);
+    }
+    serviceEnv.putIfAbsent("BSALE_TOKENS_DIR", data.resolve("bsale-tokens").toString());
     for (Service service : SERVICES) {
       System.out.println("Starting " + service.module() + " …");
       running.add(startService(root, service, serviceEnv, data.resolve("logs")));
     }
 
-    printWelcome(broker, registry, receiverPort, data);
+    printWelcome(broker, registry, receiverPort, data, serviceEnv.get("BSALE_API_URL"));
     stopped.await();
   }
 
@@ -111,7 +130,8 @@ public final class DevMain {
     return () -> process.stop(30);
   }
 
-  private static void printWelcome(KafkaBroker broker, RegistryProcess registry, int receiverPort, Path data) {
+  private static void printWelcome(
+      KafkaBroker broker, RegistryProcess registry, int receiverPort, Path data, String bsaleApiUrl) {
     String base = "http://127.0.0.1:" + receiverPort;
     System.out.println();
     System.out.println("The pipeline is up. Ctrl-C stops it; data stays in " + data + " (--fresh starts empty).");
@@ -122,6 +142,9 @@ public final class DevMain {
     for (var topic : Topics.RAW) {
       System.out.println("    " + base + "/webhooks/" + Topics.providerOf(topic) + "/" + DEMO_TENANT + "?token=" + DEMO_TOKEN);
     }
+    System.out.println("  Bsale API:                " + bsaleApiUrl + " (tokens by cpnId: BSALE_TOKENS)");
+    System.out.println("  Bsale: curl -s -X POST -H 'Content-Type: application/json' --data-binary @../shared/fixtures/bsale/stock.put.json '"
+        + base + "/webhooks/bsale/" + DEMO_TENANT + "?token=" + DEMO_TOKEN + "'  (then read canonical.stock)");
     System.out.println("  Try: curl -s -X POST -H 'Content-Type: application/json' --data-binary @../shared/fixtures/alegra/new-client.json '"
         + base + "/webhooks/alegra/" + DEMO_TENANT + "?token=" + DEMO_TOKEN + "'");
   }

@@ -15,6 +15,7 @@ public record NormalizerConfig(
     int streamThreads,
     int standbyReplicas,
     Duration commitInterval,
+    Duration sessionTimeout,
     int healthPort,
     boolean createTopics,
     TopicSettings topics) {
@@ -29,6 +30,7 @@ public record NormalizerConfig(
         env.integer("NORMALIZER_THREADS", 1, 1, 64),
         env.integer("NORMALIZER_STANDBY_REPLICAS", 0, 0, 8),
         env.millis("NORMALIZER_COMMIT_INTERVAL_MS", 100, 10),
+        env.millis("NORMALIZER_SESSION_TIMEOUT_MS", 45_000, 6_000),
         env.integer("NORMALIZER_HEALTH_PORT", 8082, 0, 65_535),
         env.flag("NORMALIZER_CREATE_TOPICS", true),
         TopicSettings.fromEnv(env));

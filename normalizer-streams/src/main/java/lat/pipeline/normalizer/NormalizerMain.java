@@ -1,6 +1,11 @@
 package lat.pipeline.normalizer;
 
+import java.time.Duration;
+import java.util.List;
 import lat.pipeline.config.Env;
+import lat.pipeline.normalizer.health.NormalizerMetrics;
+import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.topology.NormalizerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +17,12 @@ public final class NormalizerMain {
   private NormalizerMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (List.of(args).contains("--describe")) {
+      // The topology as Kafka Streams sees it: every named processor, store and topic.
+      System.out.println(new NormalizerTopology(ProviderMappers.all(), Duration.ofDays(7), NormalizerMetrics.inMemory())
+          .build().describe());
+      return;
+    }
     NormalizerConfig config;
     try {
       config = NormalizerConfig.fromEnv(Env.system());

@@ -1,6 +1,5 @@
 package lat.pipeline.schemas;
 
-import io.apicurio.registry.serde.avro.AvroSerde;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +39,14 @@ public final class Topics {
   public static final Topic<String, byte[]> RAW_BSALE_RESOURCES =
       new Topic<>("raw.bsale.resources", Topic.Role.RAW, KEYS, BYTES);
 
+  /**
+   * Deduplicated Bsale notifications waiting to be fetched: key tenant (so one fetcher instance
+   * sees all of a company's fetches and its rate limit is exact), value the notification as
+   * received, the raw record's headers plus {@link BsaleResources#DELIVERY_ID}.
+   */
+  public static final Topic<String, byte[]> BSALE_FETCH_REQUESTS =
+      new Topic<>("bsale.fetch-requests", Topic.Role.WORK, KEYS, BYTES);
+
   /** What the normalizer could not process: original bytes and headers, reason and step. */
   public static final Topic<String, byte[]> DLQ_NORMALIZER =
       new Topic<>("dlq.normalizer", Topic.Role.DEAD_LETTER, KEYS, BYTES);
@@ -72,6 +79,7 @@ public final class Topics {
   public static List<Topic<?, ?>> all() {
     List<Topic<?, ?>> all = new java.util.ArrayList<>(RAW);
     all.add(RAW_BSALE_RESOURCES);
+    all.add(BSALE_FETCH_REQUESTS);
     all.addAll(CANONICAL);
     all.add(DLQ_NORMALIZER);
     return List.copyOf(all);
@@ -103,7 +111,7 @@ public final class Topics {
 
   private static <V extends SpecificRecord> Topic<String, V> canonical(String name, Schema schema) {
     CANONICAL_SCHEMAS.put(name, schema);
-    return new Topic<>(name, Topic.Role.CANONICAL, KEYS, new AvroSerde<>());
+    return new Topic<>(name, Topic.Role.CANONICAL, KEYS, new CanonicalSerde<>());
   }
 
   private static Topic<String, byte[]> raw(String provider) {

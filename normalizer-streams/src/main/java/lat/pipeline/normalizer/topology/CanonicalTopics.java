@@ -6,11 +6,11 @@ import lat.pipeline.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 
 /** Which canonical topic each entity is written to. */
-final class CanonicalTopics {
+public final class CanonicalTopics {
 
   private CanonicalTopics() {}
 
-  static Topic<String, ? extends SpecificRecord> of(CanonicalEntity entity) {
+  public static Topic<String, ? extends SpecificRecord> of(CanonicalEntity entity) {
     return switch (entity) {
       case CUSTOMER -> Topics.CANONICAL_CUSTOMERS;
       case PRODUCT -> Topics.CANONICAL_PRODUCTS;

@@ -7,8 +7,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * Emits each canonical record once: an event id seen within the retention is a redelivery and is
@@ -24,7 +22,7 @@ final class DeduplicateAndGuardOrder implements Processor<String, Normalized.Can
   private final NormalizerMetrics metrics;
   private final String provider;
   private ProcessorContext<String, CanonicalRecord> context;
-  private WindowStore<String, Long> seenEvents;
+  private SeenEventIds seenEvents;
   private KeyValueStore<String, Long> latestSourceTime;
 
   DeduplicateAndGuardOrder(
@@ -39,7 +37,7 @@ final class DeduplicateAndGuardOrder implements Processor<String, Normalized.Can
   @Override
   public void init(ProcessorContext<String, CanonicalRecord> context) {
     this.context = context;
-    this.seenEvents = context.getStateStore(seenEventsStore);
+    this.seenEvents = new SeenEventIds(context.getStateStore(seenEventsStore), retention);
     this.latestSourceTime = context.getStateStore(latestSourceTimeStore);
   }
 
@@ -47,26 +45,21 @@ final class DeduplicateAndGuardOrder implements Processor<String, Normalized.Can
   public void process(Record<String, Normalized.Canonical> record) {
     CanonicalRecord canonical = record.value().record();
     long now = record.timestamp();
-    if (seenWithinRetention(canonical.eventId(), now)) {
+    if (!seenEvents.firstSighting(canonical.eventId(), now)) {
       metrics.duplicate(provider);
       return;
     }
-    seenEvents.put(canonical.eventId(), now, now);
     if (canonical.sourceTime() != null) {
       long sourceTime = canonical.sourceTime().toEpochMilli();
-      Long applied = latestSourceTime.get(canonical.key());
+      // Per entity type and key: an Alegra client and item may share an id, never a guard.
+      String entity = canonical.entity() + "|" + canonical.key();
+      Long applied = latestSourceTime.get(entity);
       if (applied != null && applied > sourceTime) {
         metrics.stale(provider);
         return;
       }
-      latestSourceTime.put(canonical.key(), sourceTime);
+      latestSourceTime.put(entity, sourceTime);
     }
     context.forward(record.withValue(canonical));
-  }
-
-  private boolean seenWithinRetention(String eventId, long now) {
-    try (WindowStoreIterator<Long> seen = seenEvents.fetch(eventId, now - retention.toMillis(), now + retention.toMillis())) {
-      return seen.hasNext();
-    }
   }
 }

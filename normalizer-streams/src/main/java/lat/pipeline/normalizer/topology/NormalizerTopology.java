@@ -2,6 +2,7 @@ package lat.pipeline.normalizer.topology;
 
 import java.time.Duration;
 import java.util.List;
+import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.dlq.DeadLetters;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
@@ -43,13 +44,14 @@ public final class NormalizerTopology {
   public Topology build() {
     StreamsBuilder builder = new StreamsBuilder();
     mappers.forEach(mapper -> normalize(builder, mapper));
+    new BsaleNotifications(dedupeRetention, metrics).addTo(builder);
     return builder.build();
   }
 
   private void normalize(StreamsBuilder builder, ProviderMapper mapper) {
     String provider = mapper.provider();
     addDedupeStores(builder, provider);
-    KStream<String, Normalized> mapped = map(readRaw(builder, provider), mapper);
+    KStream<String, Normalized> mapped = map(readRaw(builder, mapper), mapper);
     mapped.split(Named.as("route-" + provider + "-"))
         .branch((key, value) -> value instanceof Normalized.DeadLetter,
             Branched.withConsumer(deadLetters -> writeDeadLetters(deadLetters, provider), "dead-letters"))
@@ -57,9 +59,8 @@ public final class NormalizerTopology {
             canonical -> writeCanonical(deduplicateAndGuardOrder(canonical, provider), provider), "canonical"));
   }
 
-  private KStream<String, byte[]> readRaw(StreamsBuilder builder, String provider) {
-    Topic<String, byte[]> raw = Topics.rawFor(provider)
-        .orElseThrow(() -> new IllegalStateException("No raw topic declared for provider " + provider));
+  private KStream<String, byte[]> readRaw(StreamsBuilder builder, ProviderMapper mapper) {
+    Topic<String, byte[]> raw = mapper.rawTopic();
     return builder.stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName("read-" + raw.name()));
   }
 
@@ -86,9 +87,7 @@ public final class NormalizerTopology {
 
   private void addDedupeStores(StreamsBuilder builder, String provider) {
     // A window store forgets each event id once the dedupe retention has passed.
-    builder.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(seenEventsStore(provider), dedupeRetention, dedupeRetention, false),
-        Serdes.String(), Serdes.Long()));
+    builder.addStateStore(SeenEventIds.storeBuilder(seenEventsStore(provider), dedupeRetention));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(latestSourceTimeStore(provider)), Serdes.String(), Serdes.Long()));
   }

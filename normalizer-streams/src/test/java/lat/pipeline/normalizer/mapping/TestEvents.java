@@ -18,7 +18,7 @@ public final class TestEvents {
 
   /** @param eventType the ce_type header: an URL event key or {@code {provider}.webhook} */
   public static RawEvent raw(String provider, String eventType, byte[] body) {
-    return new RawEvent(provider, TENANT, eventType, "rcv-0001", RECEIVED_AT, "raw." + provider, 0, 42L, body);
+    return new RawEvent(provider, TENANT, eventType, "rcv-0001", RECEIVED_AT, rawTopic(provider), 0, 42L, body);
   }
 
   public static RawEvent raw(String provider, String eventType, String body) {
@@ -29,6 +29,11 @@ public final class TestEvents {
   public static RawEvent redelivered(RawEvent event, byte[] body) {
     return new RawEvent(
         event.provider(), event.tenant(), event.eventType(), "rcv-0002", RECEIVED_AT.plusSeconds(30), event.rawTopic(), 1, 4242L, body);
+  }
+
+  /** The topic the provider's mapper reads: raw.{provider}, or raw.bsale.resources for Bsale. */
+  public static String rawTopic(String provider) {
+    return ProviderMappers.forProvider(provider).map(m -> m.rawTopic().name()).orElse("raw." + provider);
   }
 
   public static String genericType(String provider) {

@@ -14,6 +14,9 @@ import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.bsale.BsaleNotifications;
+import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
+import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
@@ -22,6 +25,7 @@ import lat.pipeline.schemas.Topics;
 import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.Event;
 import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.Stock;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -90,13 +94,16 @@ class NormalizerTopologyTest {
         String eventKey = provider.equals("obuma") ? Fixtures.name(fixture) : null;
         byte[] body = Files.readAllBytes(fixture);
         pipe(provider, body, eventKey);
-        int firstDelivery = countAllCanonical();
+        // Bsale notifications become fetch requests; the fetcher's answers are mapped (below).
+        boolean bsale = provider.equals("bsale");
+        int firstDelivery = bsale ? readFetchRequests().size() : countAllCanonical();
         assertThat(firstDelivery).as(fixture.toString()).isPositive();
         // Redelivered: a new receive id and reformatted JSON, the same content.
         pipe(provider, reformat(body), eventKey);
-        assertThat(countAllCanonical()).as("redelivery of " + fixture).isZero();
+        assertThat(bsale ? readFetchRequests().size() : countAllCanonical()).as("redelivery of " + fixture).isZero();
       }
-      assertThat(metrics.count("normalizer_duplicates", provider)).isPositive();
+      String counted = provider.equals("bsale") ? BsaleNotifications.METRICS_TAG : provider;
+      assertThat(metrics.count("normalizer_duplicates", counted)).isPositive();
     }
   }
 
@@ -154,12 +161,69 @@ class NormalizerTopologyTest {
     assertThat(metrics.count("normalizer_stale", "obuma")).isEqualTo(1.0);
   }
 
+  @Test
+  void aBsaleNotificationBecomesAFetchRequestKeyedByTenantWithItsDeliveryId() throws Exception {
+    byte[] notification = fixture("bsale/stock.put.json");
+    pipe("bsale", notification, null);
+
+    List<TestRecord<String, byte[]>> requests = readFetchRequests();
+    assertThat(requests).hasSize(1);
+    assertThat(requests.get(0).key()).isEqualTo(TENANT);
+    assertThat(requests.get(0).value()).isEqualTo(notification);
+    assertThat(header(requests.get(0).headers(), BsaleResources.DELIVERY_ID))
+        .isEqualTo("bsale:acme:2:stock:7079:put:1503500856:1");
+    assertThat(header(requests.get(0).headers(), CloudEventHeaders.SOURCE)).isEqualTo("/webhooks/bsale/acme");
+    assertThat(read(Topics.CANONICAL_STOCK)).isEmpty();
+  }
+
+  @Test
+  void aBsaleNotificationThatCannotBeParsedIsDeadLettered() {
+    pipe("bsale", "{\"cpnId\": 2".getBytes(StandardCharsets.UTF_8), null);
+
+    var deadLetters = driver.createOutputTopic(Topics.DLQ_NORMALIZER.name(),
+        Topics.DLQ_NORMALIZER.keySerde().deserializer(), Topics.DLQ_NORMALIZER.valueSerde().deserializer())
+        .readRecordsToList();
+    assertThat(deadLetters).hasSize(1);
+    assertThat(header(deadLetters.get(0).headers(), DeadLetterHeaders.STEP)).isEqualTo("parse");
+    assertThat(header(deadLetters.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("raw.bsale");
+    assertThat(readFetchRequests()).isEmpty();
+  }
+
+  @Test
+  void aFetchedBsaleStockBecomesCanonicalStockAndAnOlderFetchedStateIsNotEmitted() throws Exception {
+    byte[] newer = BsaleEnvelopes.envelope(fixture("bsale/stock.put.json"));
+    byte[] older = new String(newer, StandardCharsets.UTF_8).replace("1503500856", "1503500000").getBytes(StandardCharsets.UTF_8);
+    pipeTo(Topics.RAW_BSALE_RESOURCES, "bsale", newer);
+    pipeTo(Topics.RAW_BSALE_RESOURCES, "bsale", older);
+
+    List<TestRecord<String, Stock>> stock = read(Topics.CANONICAL_STOCK);
+    assertThat(stock).hasSize(1);
+    assertThat(stock.get(0).key()).isEqualTo("bsale:acme:stock:7079:1");
+    assertThat(stock.get(0).value().getQuantity()).isEqualByComparingTo("12");
+    assertThat(stock.get(0).value().getMetadata().getRawTopic()).isEqualTo("raw.bsale.resources");
+    assertThat(metrics.count("normalizer_stale", "bsale")).isEqualTo(1.0);
+  }
+
+  private List<TestRecord<String, byte[]>> readFetchRequests() {
+    return driver.createOutputTopic(Topics.BSALE_FETCH_REQUESTS.name(),
+        Topics.BSALE_FETCH_REQUESTS.keySerde().deserializer(), Topics.BSALE_FETCH_REQUESTS.valueSerde().deserializer())
+        .readRecordsToList();
+  }
+
   private static String obumaEnvelope(String eventId, String eventDate, String name) {
     return "{\"eventId\":\"" + eventId + "\",\"eventType\":\"producto.updated\",\"eventDate\":\"" + eventDate
         + "\",\"eventData\":{\"producto_id\":\"77\",\"producto_nombre\":\"" + name + "\"}}";
   }
 
   private void pipe(String provider, byte[] body, String eventKey) {
+    pipeTo(Topics.rawFor(provider).orElseThrow(), provider, body, eventKey);
+  }
+
+  private void pipeTo(Topic<String, byte[]> topic, String provider, byte[] body) {
+    pipeTo(topic, provider, body, null);
+  }
+
+  private void pipeTo(Topic<String, byte[]> topic, String provider, byte[] body, String eventKey) {
     Headers headers = new RecordHeaders();
     add(headers, CloudEventHeaders.SPEC_VERSION, "1.0");
     add(headers, CloudEventHeaders.ID, UUID.randomUUID().toString());
@@ -168,7 +232,8 @@ class NormalizerTopologyTest {
     add(headers, CloudEventHeaders.TIME, RECEIVED.toString());
     add(headers, CloudEventHeaders.CONTENT_TYPE, "application/json");
     add(headers, CloudEventHeaders.TENANT, TENANT);
-    rawTopic(provider).pipeInput(new TestRecord<>(TENANT, body, headers, RECEIVED));
+    driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer())
+        .pipeInput(new TestRecord<>(TENANT, body, headers, RECEIVED));
   }
 
   private TestInputTopic<String, byte[]> rawTopic(String provider) {

@@ -5,6 +5,9 @@ import static lat.pipeline.normalizer.mapping.MappingAssertions.failed;
 import static lat.pipeline.normalizer.mapping.MappingAssertions.mapped;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.Fixtures;
@@ -12,40 +15,89 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.Reformat;
 import lat.pipeline.normalizer.mapping.TestEvents;
-import lat.pipeline.schemas.canonical.Event;
+import lat.pipeline.schemas.Topics;
+import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.Stock;
 import org.junit.jupiter.api.Test;
 
 class BsaleMapperTest {
 
   private final BsaleMapper mapper = new BsaleMapper();
 
-  private MappingResult map(String body) {
-    return mapper.map(TestEvents.raw("bsale", "bsale.webhook", body));
+  private MappingResult map(String envelope) {
+    return mapper.map(TestEvents.raw("bsale", "bsale.webhook", envelope));
+  }
+
+  private MappingResult mapFixture(String name) {
+    return mapper.map(TestEvents.raw("bsale", "bsale.webhook",
+        BsaleEnvelopes.envelope(Fixtures.read(Fixtures.shared("bsale", name)))));
+  }
+
+  private static String envelope(String notification, int status, String body) {
+    return "{\"notification\":" + notification + ",\"request\":\"/v1/x\",\"status\":" + status
+        + ",\"fetchedAt\":\"2025-03-04T13:14:16Z\",\"body\":" + body + "}";
   }
 
   @Test
-  void notificationIsAnEventKeyedByTopicAndResource() {
-    CanonicalRecord record = mapped(mapper.map(TestEvents.raw("bsale", "bsale.webhook", Fixtures.read(Fixtures.shared("bsale", "stock.put.json"))))).get(0);
+  void readsTheFetchedResourcesTopic() {
+    assertThat(mapper.rawTopic()).isEqualTo(Topics.RAW_BSALE_RESOURCES);
+  }
 
-    assertThat(record.entity()).isEqualTo(CanonicalEntity.EVENT);
-    assertThat(record.key()).isEqualTo("bsale:demo:stock:7079");
+  @Test
+  void stockNotificationWithItsAnswerIsOneStockPerRowWithTheFetchedQuantities() {
+    CanonicalRecord record = mapped(mapFixture("stock.put.json")).get(0);
+
+    assertThat(record.entity()).isEqualTo(CanonicalEntity.STOCK);
+    assertThat(record.key()).isEqualTo("bsale:demo:stock:7079:1");
     assertThat(record.eventId()).isEqualTo("bsale:demo:2:stock:7079:put:1503500856:1");
     assertThat(record.sourceTime()).hasToString("2017-08-23T15:07:36Z");
-    assertThat(((Event) record.value()).getMetadata().getSourceEventType()).isEqualTo("stock.put");
+    Stock stock = (Stock) record.value();
+    assertThat(stock.getQuantity()).isEqualByComparingTo(new BigDecimal("12"));
+    assertThat(stock.getReserved()).isEqualByComparingTo(new BigDecimal("2"));
+    assertThat(stock.getAvailable()).isEqualByComparingTo(new BigDecimal("10"));
+    assertThat(stock.getWarehouseId()).isEqualTo("1");
+    assertThat(stock.getMetadata().getSourceEventType()).isEqualTo("stock.put");
   }
 
   @Test
-  void priceListIdScopesThePriceNotificationWhenPresent() {
-    String body = "{\"cpnId\": 2, \"resourceId\": \"7079\", \"topic\": \"price\", \"action\": \"put\", \"priceListId\": \"9\", \"officeId\": \"2\", \"send\": 1}";
+  void priceListIdScopesThePriceWhenPresent() {
+    String notification = "{\"cpnId\": 2, \"resourceId\": \"7079\", \"topic\": \"price\", \"action\": \"put\", \"priceListId\": \"9\", \"officeId\": \"2\", \"send\": 1}";
+    String body = "{\"items\":[{\"id\":1,\"variantValue\":100,\"variantValueWithTaxes\":119,\"variant\":{\"id\":\"7079\"}}]}";
 
-    assertThat(mapped(map(body)).get(0).eventId()).isEqualTo("bsale:demo:2:price:7079:put:1:9");
+    CanonicalRecord record = mapped(map(envelope(notification, 200, body))).get(0);
+    assertThat(record.eventId()).isEqualTo("bsale:demo:2:price:7079:put:1:9");
+    assertThat(record.key()).isEqualTo("bsale:demo:price:7079:9");
+  }
+
+  @Test
+  void aNotFoundAnswerIsADeletionNotAnError() {
+    String notification = "{\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\", \"send\": 1503500856}";
+
+    CanonicalRecord record = mapped(map(envelope(notification, 404, "{\"error\":\"not found\"}"))).get(0);
+    Product product = (Product) record.value();
+    assertThat(product.getMetadata().getAction()).isEqualTo(Action.DELETED);
+    assertThat(product.getActive()).isFalse();
+    assertThat(record.key()).isEqualTo("bsale:demo:product:952");
+  }
+
+  @Test
+  void anAnswerTheMapperCannotUseIsAFailureWithTheStatusAsReason() {
+    String notification = "{\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\", \"send\": 1}";
+
+    MappingResult.Failed failure = failed(map(envelope(notification, 503, "null")));
+    assertThat(failure.step()).isEqualTo("map");
+    assertThat(failure.reason()).contains("503").contains("/v1/x");
+    String timedOut = "{\"notification\":" + notification + ",\"request\":\"/v1/x\",\"status\":0,\"body\":null,\"error\":\"timed out\"}";
+    assertThat(failed(map(timedOut)).reason()).contains("nothing").contains("timed out");
   }
 
   @Test
   void redeliveryYieldsTheSameEventIdsWhateverTheWhitespace() {
     for (var file : Fixtures.shared("bsale")) {
-      RawEvent first = TestEvents.raw("bsale", "bsale.webhook", Fixtures.read(file));
-      RawEvent again = TestEvents.redelivered(first, Reformat.reformatted(Fixtures.read(file)));
+      byte[] envelope = BsaleEnvelopes.envelope(Fixtures.read(file));
+      RawEvent first = TestEvents.raw("bsale", "bsale.webhook", envelope);
+      RawEvent again = TestEvents.redelivered(first, Reformat.reformatted(envelope));
 
       assertThat(eventIds(mapper.map(again))).as(file.getFileName().toString()).isEqualTo(eventIds(mapper.map(first)));
     }
@@ -54,21 +106,22 @@ class BsaleMapperTest {
   @Test
   void aLaterSendIsANewEvent() {
     String first = "{\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\", \"send\": 1503500856}";
-    String later = "{\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\", \"send\": 1503500857}";
+    String later = first.replace("1503500856", "1503500857");
+    String body = "{\"id\":952,\"name\":\"x\",\"state\":0}";
 
-    assertThat(eventIds(map(later))).isNotEqualTo(eventIds(map(first)));
+    assertThat(eventIds(map(envelope(later, 200, body)))).isNotEqualTo(eventIds(map(envelope(first, 200, body))));
   }
 
   @Test
-  void notificationWithoutTopicIsAnUnknownEvent() {
-    CanonicalRecord record = mapped(map("{\"cpnId\": 2}")).get(0);
-
-    assertThat(((Event) record.value()).getEntityType()).isEqualTo("unknown");
+  void anEnvelopeWhoseNotificationNamesNoResourceIsAMapFailure() {
+    assertThat(failed(map(envelope("{\"cpnId\": 2}", 200, "{}"))).step()).isEqualTo("map");
   }
 
   @Test
   void malformedJsonIsAParseFailure() {
     assertThat(failed(map("{cpnId: 2}")).step()).isEqualTo("parse");
+    assertThat(failed(mapper.map(TestEvents.raw("bsale", "bsale.webhook", "".getBytes(StandardCharsets.UTF_8)))).step())
+        .isEqualTo("parse");
   }
 
   @Test

@@ -1,0 +1,119 @@
+package lat.pipeline.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import lat.pipeline.dev.Ports;
+import lat.pipeline.dev.kafka.KafkaBroker;
+import lat.pipeline.dev.registry.RegistryProcess;
+import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.replay.Replay;
+import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.TopicProvisioner;
+import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code ./pipeline bench replay}: replay events/s over a raw topic of at least 100,000 events
+ * (distinct NinoxNet articles), first into empty canonical topics (everything is emitted), then
+ * again over the same window (everything unchanged), next to a plain consumer of the same topic.
+ * Options: {@code --events N}.
+ */
+public final class ReplayBenchmark {
+
+  private ReplayBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int events = Integer.parseInt(Options.parse(args).getOrDefault("events", "100000"));
+    Path data = Files.createTempDirectory("bench-replay");
+    try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free(), "1g");
+         RegistryProcess registry = RegistryProcess.start(Ports.free(), null, data.resolve("registry"))) {
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
+      }
+      CanonicalRegistry canonical = new CanonicalRegistry(registry.baseUrl());
+      canonical.registerCanonicalSchemas();
+      Topics.configureCanonicalSerdes(canonical.serdeConfig());
+      System.out.printf("Replay benchmark: %d raw NinoxNet events, %d cores%n", events, Runtime.getRuntime().availableProcessors());
+      produce(broker.bootstrapServers(), events);
+
+      long started = System.nanoTime();
+      long read = readAll(broker.bootstrapServers());
+      double plain = seconds(started);
+
+      Replay replay = new Replay(broker.bootstrapServers(), line -> {});
+      Replay.Window window = new Replay.Window("ninox", null, Instant.EPOCH, null);
+      started = System.nanoTime();
+      Replay.Summary first = replay.run(ProviderMappers.forProvider("ninox").orElseThrow(), window);
+      double firstSeconds = seconds(started);
+      started = System.nanoTime();
+      Replay.Summary again = replay.run(ProviderMappers.forProvider("ninox").orElseThrow(), window);
+      double againSeconds = seconds(started);
+
+      System.out.println();
+      System.out.printf("%-46s %9.0f events/s  (%d in %.1f s)%n", "plain consumer of raw.ninox", read / plain, read, plain);
+      System.out.printf("%-46s %9.0f events/s  (%.1f s; %s)%n", "replay into empty canonical topics",
+          first.read() / firstSeconds, firstSeconds, first);
+      System.out.printf("%-46s %9.0f events/s  (%.1f s incl. reading the canonical state; %s)%n",
+          "replay of the same window (nothing changed)", again.read() / againSeconds, againSeconds, again);
+    }
+  }
+
+  private static void produce(String bootstrap, int events) {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ProducerConfig.LINGER_MS_CONFIG, 20,
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+      for (int i = 0; i < events; i++) {
+        String tenant = "bench" + (i % 8);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
+        String body = "{\"articuloId\":" + i + ",\"eliminado\":true}";
+        producer.send(new ProducerRecord<>(Topics.RAW_NINOX.name(), null, tenant, body.getBytes(StandardCharsets.UTF_8), headers));
+      }
+    }
+  }
+
+  private static long readAll(String bootstrap) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+      var partitions = consumer.partitionsFor(Topics.RAW_NINOX.name()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long read = 0;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+        read += consumer.poll(Duration.ofMillis(200)).count();
+      }
+      return read;
+    }
+  }
+
+  private static double seconds(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1e9;
+  }
+}

@@ -1,0 +1,185 @@
+package lat.pipeline.fetcher;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import lat.pipeline.fetcher.client.BsaleClient;
+import lat.pipeline.fetcher.limits.CompanyLimits;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.TopicProvisioner;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fetcher's composition root: provisions topics, builds the Bsale client, the per-company
+ * limits, the idempotent producer and the consumer, runs the fetch loop on its own thread and
+ * serves health and metrics.
+ */
+public final class FetcherService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FetcherService.class);
+
+  /** The topics the fetcher reads and writes; tests give their own. */
+  public record FetcherTopics(Topic<String, byte[]> requests, Topic<String, byte[]> resources) {
+    public static final FetcherTopics DEFAULT = new FetcherTopics(Topics.BSALE_FETCH_REQUESTS, Topics.RAW_BSALE_RESOURCES);
+  }
+
+  private final FetcherConfig config;
+  private final FetcherTopics topics;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final FetcherMetrics metrics = new FetcherMetrics(registry);
+  private ExecutorService httpExecutor;
+  private ScheduledExecutorService scheduler;
+  private KafkaProducer<String, byte[]> producer;
+  private KafkaClientMetrics producerMetrics;
+  private KafkaClientMetrics consumerMetrics;
+  private FetchLoop loop;
+  private Thread loopThread;
+  private HttpServer health;
+
+  public FetcherService(FetcherConfig config) {
+    this(config, FetcherTopics.DEFAULT);
+  }
+
+  public FetcherService(FetcherConfig config, FetcherTopics topics) {
+    this.config = config;
+    this.topics = topics;
+  }
+
+  public FetcherService start() throws IOException, InterruptedException {
+    if (config.createTopics()) {
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        TopicProvisioner.ensure(admin, java.util.List.of(topics.requests(), topics.resources()), config.topics());
+      }
+    }
+    httpExecutor = Executors.newFixedThreadPool(2, daemon("bsale-http"));
+    scheduler = Executors.newScheduledThreadPool(1, daemon("bsale-limits"));
+    BsaleClient client = new BsaleClient(config.apiUrl(), config.requestTimeout(), httpExecutor);
+    CompanyLimits limits = new CompanyLimits(config.limits(), scheduler);
+    producer = new KafkaProducer<>(producerProperties(), topics.resources().keySerde().serializer(),
+        topics.resources().valueSerde().serializer());
+    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
+        topics.requests().keySerde().deserializer(), topics.requests().valueSerde().deserializer());
+    producerMetrics = new KafkaClientMetrics(producer);
+    producerMetrics.bindTo(registry);
+    consumerMetrics = new KafkaClientMetrics(consumer);
+    consumerMetrics.bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    ResourceFetcher fetcher = new ResourceFetcher(client, limits, producer, topics.resources(), metrics, config.maxWait());
+    loop = new FetchLoop(consumer, topics.requests().name(), fetcher, config.tokens(), metrics, config);
+    loopThread = new Thread(loop, "bsale-fetch-loop");
+    loopThread.start();
+    health = startHealthServer();
+    LOG.info("Bsale fetcher started: API {}, {}, {} req/s per company, health on port {}",
+        config.apiUrl(), config.tokens(), config.ratePerSecond(), healthPort());
+    return this;
+  }
+
+  public FetcherMetrics metrics() {
+    return metrics;
+  }
+
+  public int healthPort() {
+    return health.getAddress().getPort();
+  }
+
+  public boolean ready() {
+    return loop != null && loop.ready();
+  }
+
+  private Map<String, Object> producerProperties() {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        ProducerConfig.ACKS_CONFIG, "all",
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+        ProducerConfig.LINGER_MS_CONFIG, 5,
+        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+        ProducerConfig.CLIENT_ID_CONFIG, "bsale-fetcher-producer");
+  }
+
+  private Map<String, Object> consumerProperties() {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
+        ConsumerConfig.CLIENT_ID_CONFIG, "bsale-fetcher-consumer");
+  }
+
+  private HttpServer startHealthServer() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(config.healthPort()), 0);
+    server.createContext("/health/live", exchange -> answer(exchange, loop.alive() ? 200 : 503,
+        "{\"live\":" + loop.alive() + "}", "application/json"));
+    server.createContext("/health/ready", exchange -> answer(exchange, loop.ready() ? 200 : 503,
+        "{\"ready\":" + loop.ready() + "}", "application/json"));
+    server.createContext("/metrics", exchange -> answer(exchange, 200, registry.scrape(),
+        "text/plain; version=0.0.4; charset=utf-8"));
+    server.start();
+    return server;
+  }
+
+  private static void answer(HttpExchange exchange, int status, String body, String contentType) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Stops reading, lets in-flight fetches finish (up to 10 s), commits what was written, closes. */
+  @Override
+  public void close() {
+    if (loop != null) {
+      loop.stop();
+      try {
+        loopThread.join(Duration.ofSeconds(20).toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(10));
+    }
+    if (producerMetrics != null) {
+      producerMetrics.close();
+      consumerMetrics.close();
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      httpExecutor.shutdownNow();
+    }
+    if (health != null) {
+      health.stop(0);
+    }
+    registry.close();
+  }
+}

@@ -1,0 +1,36 @@
+package lat.pipeline.fetcher.client;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import lat.pipeline.fetcher.FetchRequest;
+
+/** Which v1 endpoint answers a notification (the {@code /v2/...} path it names answers in another envelope). */
+public final class BsaleRequests {
+
+  /** Bsale's largest page of document lines. */
+  public static final int DETAILS_PAGE = 50;
+
+  private BsaleRequests() {}
+
+  public static String pathFor(FetchRequest request) {
+    String id = encode(request.resourceId());
+    String scope = request.scope() == null ? null : encode(request.scope());
+    return switch (request.topic()) {
+      case "product" -> "/v1/products/" + id + ".json";
+      case "variant" -> "/v1/variants/" + id + ".json";
+      case "price" -> "/v1/price_lists/" + scope + "/details.json?variantid=" + id;
+      case "stock" -> "/v1/stocks.json?variantid=" + id + (scope == null ? "" : "&officeid=" + scope);
+      case "document" -> "/v1/documents/" + id + ".json";
+      case "payment" -> "/v1/payments/" + id + ".json";
+      default -> null;
+    };
+  }
+
+  public static String documentDetails(String documentId, int offset) {
+    return "/v1/documents/" + encode(documentId) + "/details.json?limit=" + DETAILS_PAGE + "&offset=" + offset;
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+}

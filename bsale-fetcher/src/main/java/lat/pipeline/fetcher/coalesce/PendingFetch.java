@@ -1,0 +1,51 @@
+package lat.pipeline.fetcher.coalesce;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import lat.pipeline.fetcher.FetchRequest;
+
+/**
+ * One fetch to make: the notifications for one resource that arrived within the coalescing window.
+ * The fetch answers the latest of them (highest {@code send}, then the last to arrive); all of them
+ * are done once it is written.
+ */
+public final class PendingFetch {
+
+  private final List<FetchRequest> requests = new ArrayList<>();
+  private FetchRequest latest;
+  private final Instant dueAt;
+
+  PendingFetch(FetchRequest first, Instant dueAt) {
+    this.dueAt = dueAt;
+    add(first);
+  }
+
+  void add(FetchRequest request) {
+    requests.add(request);
+    if (latest == null || request.send() >= latest.send()) {
+      latest = request;
+    }
+  }
+
+  public FetchRequest latest() {
+    return latest;
+  }
+
+  public List<FetchRequest> requests() {
+    return requests;
+  }
+
+  /** When the first of them was taken in: the wait bound counts from here. */
+  public Instant takenAt() {
+    return requests.get(0).takenAt();
+  }
+
+  public Instant dueAt() {
+    return dueAt;
+  }
+
+  public String company() {
+    return latest.companyId();
+  }
+}

@@ -1,0 +1,115 @@
+package lat.pipeline.deploy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The fields of the custom resources' specs that k8s/ may use: a small part of Strimzi's v1beta2
+ * schema and of the Prometheus operator's ServiceMonitor, enough to catch a misspelt or
+ * misplaced field. Paths are dotted; {@code []} stands for every item of a list. Values under a
+ * path that is not listed (e.g. Kafka's {@code config}, resources) are not checked.
+ */
+final class CustomResourceFields {
+
+  private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
+
+  private static final Map<String, Map<String, Set<String>>> FIELDS = Map.of(
+      "kafka.strimzi.io/v1beta2/Kafka", Map.of(
+          "spec", Set.of("kafka", "entityOperator", "cruiseControl", "kafkaExporter", "clusterCa", "clientsCa",
+              "clusterCaCert", "maintenanceTimeWindows"),
+          "spec.kafka", Set.of("version", "metadataVersion", "replicas", "image", "listeners", "config", "storage",
+              "authorization", "rack", "brokerRackInitImage", "livenessProbe", "readinessProbe", "jvmOptions",
+              "jmxOptions", "resources", "metricsConfig", "logging", "template", "tieredStorage", "quotas"),
+          "spec.kafka.listeners[]", Set.of("name", "port", "type", "tls", "authentication", "configuration",
+              "networkPolicyPeers"),
+          "spec.entityOperator", Set.of("topicOperator", "userOperator", "template"),
+          "spec.entityOperator.topicOperator", Set.of("watchedNamespace", "image", "reconciliationIntervalMs",
+              "reconciliationIntervalSeconds", "resources", "livenessProbe", "readinessProbe", "logging",
+              "jvmOptions", "startupProbe")),
+      "kafka.strimzi.io/v1beta2/KafkaNodePool", Map.of(
+          "spec", Set.of("replicas", "roles", "storage", "resources", "jvmOptions", "template"),
+          "spec.storage", Set.of("type", "volumes", "size", "class", "deleteClaim", "kraftMetadata", "selector",
+              "sizeLimit"),
+          "spec.storage.volumes[]", Set.of("id", "type", "size", "class", "deleteClaim", "kraftMetadata", "selector",
+              "sizeLimit")),
+      "kafka.strimzi.io/v1beta2/KafkaTopic", Map.of(
+          "spec", Set.of("topicName", "partitions", "replicas", "config")),
+      "monitoring.coreos.com/v1/ServiceMonitor", Map.of(
+          "spec", Set.of("selector", "endpoints", "namespaceSelector", "jobLabel", "targetLabels", "podTargetLabels",
+              "sampleLimit", "targetLimit", "labelLimit", "attachMetadata", "scrapeProtocols"),
+          "spec.selector", Set.of("matchLabels", "matchExpressions"),
+          "spec.endpoints[]", Set.of("port", "targetPort", "path", "scheme", "params", "interval", "scrapeTimeout",
+              "honorLabels", "honorTimestamps", "relabelings", "metricRelabelings", "tlsConfig", "authorization",
+              "basicAuth", "bearerTokenSecret", "followRedirects", "enableHttp2", "filterRunning")));
+
+  /** Strimzi's KafkaNodePool roles. */
+  private static final Set<String> ROLES = Set.of("controller", "broker");
+
+  private CustomResourceFields() {}
+
+  static List<String> problems(String type, Map<String, Object> doc) {
+    List<String> problems = new ArrayList<>();
+    for (String key : doc.keySet()) {
+      if (!TOP.contains(key)) {
+        problems.add("unknown field `" + key + "`");
+      }
+    }
+    if (!(doc.get("spec") instanceof Map)) {
+      problems.add("spec is missing");
+      return problems;
+    }
+    FIELDS.getOrDefault(type, Map.of()).forEach((path, allowed) -> check(doc, path, allowed, problems));
+    if (type.startsWith("kafka.strimzi.io/") && !type.endsWith("/Kafka")
+        && Yamls.at(doc, "metadata", "labels", "strimzi.io/cluster") == null) {
+      problems.add("label strimzi.io/cluster is missing");
+    }
+    if (type.endsWith("/KafkaNodePool") && Yamls.at(doc, "spec", "roles") instanceof List<?> roles) {
+      roles.stream().filter(r -> !ROLES.contains(r)).forEach(r -> problems.add("unknown role `" + r + "`"));
+    }
+    return problems;
+  }
+
+  private static void check(Map<String, Object> doc, String path, Set<String> allowed, List<String> problems) {
+    for (Map.Entry<String, Object> node : nodes(doc, path)) {
+      if (node.getValue() instanceof Map<?, ?> map) {
+        for (Object key : map.keySet()) {
+          if (!allowed.contains(String.valueOf(key))) {
+            problems.add("unknown field `" + key + "` at " + node.getKey() + "." + key);
+          }
+        }
+      } else if (node.getValue() != null) {
+        problems.add(node.getKey() + " must be a mapping");
+      }
+    }
+  }
+
+  /** The values at a path, with their concrete paths (list items numbered). */
+  private static List<Map.Entry<String, Object>> nodes(Map<String, Object> doc, String path) {
+    List<Map.Entry<String, Object>> current = List.of(Map.entry("", doc));
+    for (String segment : path.split("\\.")) {
+      boolean each = segment.endsWith("[]");
+      String key = each ? segment.substring(0, segment.length() - 2) : segment;
+      List<Map.Entry<String, Object>> next = new ArrayList<>();
+      for (Map.Entry<String, Object> node : current) {
+        if (!(node.getValue() instanceof Map<?, ?> map) || map.get(key) == null) {
+          continue;
+        }
+        String p = node.getKey().isEmpty() ? key : node.getKey() + "." + key;
+        Object value = map.get(key);
+        if (each && value instanceof List<?> list) {
+          for (int i = 0; i < list.size(); i++) {
+            if (list.get(i) != null) {
+              next.add(Map.entry(p + "[" + i + "]", list.get(i)));
+            }
+          }
+        } else if (!each) {
+          next.add(Map.entry(p, value));
+        }
+      }
+      current = next;
+    }
+    return current;
+  }
+}

@@ -1,0 +1,243 @@
+package lat.pipeline.normalizer.providers.bsale;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import lat.pipeline.normalizer.mapping.Amounts;
+import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.JsonFields;
+import lat.pipeline.normalizer.mapping.Lenient;
+import lat.pipeline.normalizer.mapping.MappingException;
+import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.schemas.canonical.Document;
+import lat.pipeline.schemas.canonical.DocumentKind;
+import lat.pipeline.schemas.canonical.DocumentLine;
+import lat.pipeline.schemas.canonical.Price;
+import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.Stock;
+import lat.pipeline.schemas.canonical.Variant;
+
+/**
+ * Bsale v1 answers to canonical records. Relations are {@code {href, id}}, {@code state} 0 is
+ * active and 1 inactive, lists are {@code {href, count, limit, offset, items, next}}. Prices and
+ * stock are per variant: Bsale's answers do not name the product, so {@code Price.productId}
+ * carries the variant id and {@code Stock.productId} stays null.
+ */
+final class BsaleEntities {
+
+  private static final String ACTIVE_STATE = "0";
+
+  private BsaleEntities() {}
+
+  /** An answer (status 200) for the notification's resource. */
+  static void answered(RecordBatch batch, BsaleNotification notification, JsonNode body, List<JsonNode> details) {
+    switch (notification.topic()) {
+      case "product" -> product(batch, notification, fields(body));
+      case "variant" -> variant(batch, notification, fields(body));
+      case "price" -> prices(batch, notification, items(body));
+      case "stock" -> stock(batch, notification, items(body));
+      case "document" -> document(batch, notification, fields(body), details);
+      default -> {
+        // Topics with no entity topic yet (payment, beta): the whole answer as an event.
+        JsonFields answer = fields(body);
+        batch.addEvent(notification.topic(), notification.resourceId(), answer.object(), answer.attributes());
+      }
+    }
+  }
+
+  /** Status 404: the resource is gone (Bsale deactivates rather than deletes). */
+  static void gone(RecordBatch batch, BsaleNotification notification) {
+    String id = notification.resourceId();
+    Map<String, String> none = Map.of();
+    switch (notification.topic()) {
+      case "product" -> batch.add(CanonicalEntity.PRODUCT, key(notification),
+          metadata -> Product.newBuilder().setMetadata(metadata).setId(id).setActive(false).setAttributes(none).build());
+      case "variant" -> batch.add(CanonicalEntity.PRODUCT, key(notification),
+          // The product is not known any more: id carries the variant's, variants[0] is the variant.
+          metadata -> Product.newBuilder().setMetadata(metadata).setId(id).setAttributes(none)
+              .setVariants(List.of(Variant.newBuilder().setId(id).setActive(false).setAttributes(none).build()))
+              .build());
+      case "price" -> batch.add(CanonicalEntity.PRICE, key(notification),
+          metadata -> Price.newBuilder().setMetadata(metadata).setProductId(id).setVariantId(id)
+              .setPriceListId(orDash(notification.scope())).setAttributes(none).build());
+      case "stock" -> batch.add(CanonicalEntity.STOCK, key(notification),
+          metadata -> Stock.newBuilder().setMetadata(metadata).setVariantId(id).setWarehouseId(notification.scope())
+              .setQuantity(Amounts.scaled(BigDecimal.ZERO)).setAttributes(none).build());
+      case "document" -> batch.add(CanonicalEntity.DOCUMENT, key(notification),
+          metadata -> Document.newBuilder().setMetadata(metadata).setId(id).setKind(DocumentKind.BSALE_DOCUMENT)
+              .setAttributes(none).build());
+      default -> batch.addEvent(notification.topic(), id, notification.fields().object(), Map.of());
+    }
+  }
+
+  private static void product(RecordBatch batch, BsaleNotification notification, JsonFields body) {
+    List<Variant> variants = new ArrayList<>();
+    // Present when the answer expands the variants (?expand=[variants]); otherwise only an href.
+    if (body.peek("variants.items").isArray()) {
+      for (JsonNode item : body.array("variants.items")) {
+        variants.add(variant(JsonFields.of(item, "body.variants.items[]")));
+      }
+      body.use("variants.count", "variants.limit", "variants.offset", "variants.next");
+    }
+    Product.Builder product =
+        Product.newBuilder()
+            .setId(orElse(body.id("id"), notification.resourceId()))
+            .setName(body.text("name"))
+            .setDescription(body.text("description"))
+            .setActive(active(body))
+            .setCategories(listOf(body.id("product_type.id")))
+            .setVariants(variants);
+    product.setAttributes(body.attributes());
+    batch.add(CanonicalEntity.PRODUCT, key(notification), metadata -> product.setMetadata(metadata).build());
+  }
+
+  private static void variant(RecordBatch batch, BsaleNotification notification, JsonFields body) {
+    String productId = body.id("product.id");
+    Variant variant = variant(body);
+    // A product with the one variant notified; its other variants are not in this answer.
+    batch.add(CanonicalEntity.PRODUCT, key(notification),
+        metadata -> Product.newBuilder()
+            .setMetadata(metadata)
+            .setId(orElse(productId, notification.resourceId()))
+            .setVariants(List.of(variant))
+            .setAttributes(Map.of())
+            .build());
+  }
+
+  private static Variant variant(JsonFields body) {
+    Variant.Builder variant =
+        Variant.newBuilder()
+            .setId(body.requiredId("id"))
+            .setSku(body.text("code"))
+            .setBarcode(body.text("barCode"))
+            .setName(body.text("description"))
+            .setActive(active(body));
+    return variant.setAttributes(body.attributes()).build();
+  }
+
+  private static void prices(RecordBatch batch, BsaleNotification notification, List<JsonFields> items) {
+    if (items.isEmpty()) {
+      gone(batch, notification); // the list no longer prices this variant
+      return;
+    }
+    for (JsonFields item : items) {
+      String variantId = orElse(item.id("variant.id"), notification.resourceId());
+      String priceListId = orDash(notification.scope());
+      Price.Builder price =
+          Price.newBuilder()
+              .setProductId(variantId)
+              .setVariantId(variantId)
+              .setPriceListId(priceListId)
+              .setNet(Amounts.money(item.decimal("variantValue"), null))
+              .setWithTaxes(Amounts.money(item.decimal("variantValueWithTaxes"), null));
+      price.setAttributes(item.attributes());
+      batch.add(CanonicalEntity.PRICE, "price:" + variantId + ":" + priceListId,
+          metadata -> price.setMetadata(metadata).build());
+    }
+  }
+
+  private static void stock(RecordBatch batch, BsaleNotification notification, List<JsonFields> rows) {
+    if (rows.isEmpty()) {
+      gone(batch, notification);
+      return;
+    }
+    for (JsonFields row : rows) {
+      String variantId = orElse(row.id("variant.id"), notification.resourceId());
+      String officeId = orElse(row.id("office.id"), notification.scope());
+      BigDecimal quantity = row.decimal("quantity");
+      if (quantity == null) {
+        throw MappingException.map("a stock row of variant " + variantId + " has no quantity");
+      }
+      Stock.Builder stock =
+          Stock.newBuilder()
+              .setVariantId(variantId)
+              .setWarehouseId(officeId)
+              .setQuantity(Amounts.scaled(quantity))
+              .setReserved(Amounts.scaled(row.decimal("quantityReserved")))
+              .setAvailable(Amounts.scaled(row.decimal("quantityAvailable")));
+      stock.setAttributes(row.attributes());
+      batch.add(CanonicalEntity.STOCK, "stock:" + variantId + ":" + orDash(officeId),
+          metadata -> stock.setMetadata(metadata).build());
+    }
+  }
+
+  private static void document(
+      RecordBatch batch, BsaleNotification notification, JsonFields body, List<JsonNode> details) {
+    List<DocumentLine> lines = new ArrayList<>();
+    for (JsonNode detail : details) {
+      JsonFields line = JsonFields.of(detail, "body.details[]");
+      DocumentLine.Builder built =
+          DocumentLine.newBuilder()
+              .setProductId(line.id("variant.id"))
+              .setDescription(line.text("note"))
+              .setQuantity(Amounts.scaled(line.decimal("quantity")))
+              .setUnitPrice(Amounts.money(line.decimal("netUnitValue"), null))
+              .setTotal(Amounts.money(line.decimal("totalAmount"), null));
+      lines.add(built.setAttributes(line.attributes()).build());
+    }
+    Document.Builder document =
+        Document.newBuilder()
+            .setId(orElse(body.id("id"), notification.resourceId()))
+            .setKind(DocumentKind.BSALE_DOCUMENT)
+            .setDocumentType(body.id("document_type.id"))
+            .setNumber(body.id("number"))
+            .setStatus(body.id("state"))
+            .setIssueDate(date(body, "emissionDate"))
+            .setDueDate(date(body, "expirationDate"))
+            .setCounterpartyId(body.id("client.id"))
+            .setSellerId(body.id("user.id"))
+            .setNet(Amounts.money(body.decimal("netAmount"), null))
+            .setTax(Amounts.money(body.decimal("taxAmount"), null))
+            .setTotal(Amounts.money(body.decimal("totalAmount"), null))
+            .setLines(lines);
+    document.setAttributes(body.attributes());
+    batch.add(CanonicalEntity.DOCUMENT, key(notification), metadata -> document.setMetadata(metadata).build());
+  }
+
+  /** Bsale dates are Unix seconds at midnight UTC of the day. */
+  private static LocalDate date(JsonFields body, String path) {
+    Instant instant = body.timestamp(path, ZoneOffset.UTC);
+    return instant == null ? null : LocalDate.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  /** {@code {topic}:{resourceId}[:{scope}]} for prices and stock; {@code {topic}:{resourceId}} otherwise. */
+  static String key(BsaleNotification notification) {
+    boolean scoped = notification.topic().equals("price") || notification.topic().equals("stock");
+    return notification.topic() + ":" + notification.resourceId() + (scoped ? ":" + orDash(notification.scope()) : "");
+  }
+
+  private static Boolean active(JsonFields body) {
+    String state = body.id("state");
+    return state == null ? null : ACTIVE_STATE.equals(state);
+  }
+
+  private static JsonFields fields(JsonNode body) {
+    return JsonFields.of(body, "body.body");
+  }
+
+  private static List<JsonFields> items(JsonNode body) {
+    JsonFields list = fields(body);
+    List<JsonFields> items = new ArrayList<>();
+    for (JsonNode item : list.array("items")) {
+      items.add(JsonFields.of(item, "body.body.items[]"));
+    }
+    return items;
+  }
+
+  private static List<String> listOf(String value) {
+    return value == null ? List.of() : List.of(value);
+  }
+
+  private static String orElse(String value, String fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static String orDash(String value) {
+    return value == null ? "-" : value;
+  }
+}

@@ -1,0 +1,92 @@
+package lat.pipeline.normalizer.replay;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Reads one topic's records received from a time (or the beginning) up to a time (or where the
+ * topic ended when the read started), then stops: a bounded read that never chases new records.
+ * Only committed records are read, as any consumer of the normalizer's transactional output would.
+ */
+final class BoundedRead {
+
+  private final String bootstrapServers;
+  private final String topic;
+  private final Instant from;
+  private final Instant to;
+
+  private BoundedRead(String bootstrapServers, String topic, Instant from, Instant to) {
+    this.bootstrapServers = bootstrapServers;
+    this.topic = topic;
+    this.from = from;
+    this.to = to;
+  }
+
+  /** {@code from} null: from the beginning; {@code to} null: up to the end at start. */
+  static BoundedRead of(String bootstrapServers, String topic, Instant from, Instant to) {
+    return new BoundedRead(bootstrapServers, topic, from, to);
+  }
+
+  void forEach(Consumer<ConsumerRecord<String, byte[]>> action) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.CLIENT_ID_CONFIG, "bounded-read-" + UUID.randomUUID(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> start = offsetsAt(consumer, partitions, from, consumer.beginningOffsets(partitions));
+      Map<TopicPartition, Long> endNow = consumer.endOffsets(partitions);
+      Map<TopicPartition, Long> end = to == null ? endNow : offsetsAt(consumer, partitions, to, endNow);
+      start.forEach(consumer::seek);
+      Map<TopicPartition, Long> remaining = new HashMap<>();
+      partitions.forEach(p -> {
+        if (start.get(p) < end.get(p)) {
+          remaining.put(p, end.get(p));
+        }
+      });
+      while (!remaining.isEmpty()) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+          TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+          Long stop = remaining.get(partition);
+          if (stop != null && record.offset() < stop) {
+            action.accept(record);
+          }
+        }
+        // Transaction markers and aborted records leave gaps: the position, not the last offset, says where we are.
+        remaining.keySet().removeIf(p -> consumer.position(p) >= remaining.get(p));
+      }
+    }
+  }
+
+  private static Map<TopicPartition, Long> offsetsAt(
+      KafkaConsumer<?, ?> consumer, List<TopicPartition> partitions, Instant time, Map<TopicPartition, Long> fallback) {
+    if (time == null) {
+      return fallback;
+    }
+    Map<TopicPartition, Long> query = new HashMap<>();
+    partitions.forEach(p -> query.put(p, time.toEpochMilli()));
+    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    partitions.forEach(p -> offsets.put(p, found.get(p) == null ? ends.get(p) : found.get(p).offset()));
+    return offsets;
+  }
+}

@@ -1,0 +1,71 @@
+package lat.pipeline.normalizer.replay;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.IndexedRecord;
+
+/**
+ * What a canonical record says about its entity, without where it came from: a hash of every field
+ * but {@code metadata} (whose event id, receive time and raw offset differ on every replay), with
+ * map entries in key order so that a decoded record and a freshly mapped one compare equal.
+ */
+final class ContentFingerprint {
+
+  private ContentFingerprint() {}
+
+  static String of(IndexedRecord record) {
+    StringBuilder text = new StringBuilder();
+    for (Schema.Field field : record.getSchema().getFields()) {
+      if (!field.name().equals("metadata")) {
+        text.append(field.name()).append('=');
+        append(text, record.get(field.pos()));
+        text.append(';');
+      }
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void append(StringBuilder text, Object value) {
+    if (value instanceof IndexedRecord nested) {
+      text.append('{');
+      for (Schema.Field field : nested.getSchema().getFields()) {
+        text.append(field.name()).append('=');
+        append(text, nested.get(field.pos()));
+        text.append(';');
+      }
+      text.append('}');
+    } else if (value instanceof Map<?, ?> map) {
+      text.append('{');
+      Map<String, Object> sorted = new TreeMap<>();
+      map.forEach((key, entry) -> sorted.put(String.valueOf(key), entry));
+      sorted.forEach((key, entry) -> {
+        text.append(key).append(':');
+        append(text, entry);
+        text.append(',');
+      });
+      text.append('}');
+    } else if (value instanceof List<?> list) {
+      text.append('[');
+      list.forEach(item -> {
+        append(text, item);
+        text.append(',');
+      });
+      text.append(']');
+    } else if (value instanceof java.math.BigDecimal decimal) {
+      text.append(decimal.stripTrailingZeros().toPlainString());
+    } else {
+      text.append(value);
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package lat.pipeline.normalizer.replay;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.MappingResult;
+import lat.pipeline.normalizer.mapping.ProviderMapper;
+import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.topology.RawRecords;
+import lat.pipeline.schemas.DeadLetterHeaders;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code ./pipeline redrive}: sends the records of {@code dlq.normalizer} back through the mappers
+ * (a fault that has passed, such as the registry being down, or a mapper since fixed); what still
+ * fails is dead-lettered again with its new reason. Its consumer group remembers how far it got, so
+ * a second run takes only newer dead letters; {@code --since} starts at a time instead. Bounded: it
+ * stops where the dead-letter topic ended when it started.
+ */
+public final class Redrive {
+
+  static final String GROUP = "normalizer-redrive";
+
+  private final String bootstrapServers;
+  private final List<ProviderMapper> mappers;
+  private final Consumer<String> progress;
+
+  public Redrive(String bootstrapServers, List<ProviderMapper> mappers, Consumer<String> progress) {
+    this.bootstrapServers = bootstrapServers;
+    this.mappers = mappers;
+    this.progress = progress;
+  }
+
+  public Replay.Summary run(Instant since) {
+    Replay.Counts counts = new Replay.Counts();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig());
+         CanonicalWriter writer = new CanonicalWriter(bootstrapServers)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ_NORMALIZER.name()).stream()
+          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      consumer.assign(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      seekStart(consumer, partitions, since);
+      Map<TopicPartition, Long> remaining = new HashMap<>();
+      partitions.forEach(p -> {
+        if (consumer.position(p) < end.get(p)) {
+          remaining.put(p, end.get(p));
+        }
+      });
+      while (!remaining.isEmpty()) {
+        for (ConsumerRecord<String, byte[]> deadLetter : consumer.poll(Duration.ofMillis(500))) {
+          Long stop = remaining.get(new TopicPartition(deadLetter.topic(), deadLetter.partition()));
+          if (stop != null && deadLetter.offset() < stop) {
+            counts.read++;
+            redriveOne(deadLetter, writer, counts);
+            counts.report(progress);
+          }
+        }
+        remaining.keySet().removeIf(p -> consumer.position(p) >= remaining.get(p));
+      }
+      writer.flush();
+      Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+      partitions.forEach(p -> done.put(p, new OffsetAndMetadata(Math.min(consumer.position(p), end.get(p)))));
+      consumer.commitSync(done);
+    }
+    return counts.summary();
+  }
+
+  private void redriveOne(ConsumerRecord<String, byte[]> deadLetter, CanonicalWriter writer, Replay.Counts counts) {
+    String sourceTopic = RawRecords.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_TOPIC);
+    int sourcePartition = parseOr(RawRecords.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_PARTITION), -1);
+    long sourceOffset = parseOr(RawRecords.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_OFFSET), -1);
+    CanonicalWriter.Source source = new CanonicalWriter.Source(sourceTopic, sourcePartition, sourceOffset,
+        deadLetter.key() == null ? null : deadLetter.key().getBytes(StandardCharsets.UTF_8), deadLetter.value(),
+        deadLetter.headers());
+    Optional<ProviderMapper> mapper = mappers.stream().filter(m -> m.rawTopic().name().equals(sourceTopic)).findFirst();
+    if (mapper.isEmpty()) {
+      writer.deadLetter(source, "redrive", "No mapper reads " + sourceTopic + "; re-drive does not apply");
+      counts.deadLettered++;
+      return;
+    }
+    Optional<RawEvent> event = RawRecords.toRawEvent(mapper.get().provider(), deadLetter.headers(),
+        deadLetter.timestamp(), sourceTopic, sourcePartition, sourceOffset, deadLetter.value());
+    if (event.isEmpty()) {
+      writer.deadLetter(source, "headers", "The record has no tenant header");
+      counts.deadLettered++;
+      return;
+    }
+    MappingResult result = mapper.get().map(event.get());
+    if (result instanceof MappingResult.Failed failed) {
+      writer.deadLetter(source, failed.step(), failed.reason());
+      counts.deadLettered++;
+      return;
+    }
+    for (CanonicalRecord record : ((MappingResult.Mapped) result).records()) {
+      if (writer.write(record, source)) {
+        counts.emitted++;
+      } else {
+        counts.deadLettered++;
+      }
+    }
+  }
+
+  private void seekStart(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, Instant since) {
+    if (since == null) {
+      Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new java.util.HashSet<>(partitions));
+      Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions);
+      partitions.forEach(p -> consumer.seek(p, committed.get(p) == null ? beginning.get(p) : committed.get(p).offset()));
+      return;
+    }
+    Map<TopicPartition, Long> query = new HashMap<>();
+    partitions.forEach(p -> query.put(p, since.toEpochMilli()));
+    Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(query);
+    Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+    partitions.forEach(p -> consumer.seek(p, found.get(p) == null ? ends.get(p) : found.get(p).offset()));
+  }
+
+  private Map<String, Object> consumerConfig() {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+  }
+
+  private static int parseOr(String value, int fallback) {
+    try {
+      return value == null ? fallback : Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static long parseOr(String value, long fallback) {
+    try {
+      return value == null ? fallback : Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,211 @@
+package lat.pipeline.normalizer.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import lat.pipeline.config.Env;
+import lat.pipeline.dev.Ports;
+import lat.pipeline.dev.registry.RegistryProcess;
+import lat.pipeline.dev.testing.SharedKafka;
+import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.normalizer.NormalizerConfig;
+import lat.pipeline.normalizer.NormalizerService;
+import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.MappingResult;
+import lat.pipeline.normalizer.mapping.ProviderMapper;
+import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.DeadLetterHeaders;
+import lat.pipeline.schemas.TopicProvisioner;
+import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import lat.pipeline.schemas.canonical.Customer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Replay emits only what differs from what was emitted; re-drive brings transient failures through. */
+@ExtendWith({SharedKafka.class, SharedRegistry.class})
+// The re-drive test runs a normalizer over every raw record in the broker: it goes last, so that
+// what it re-emits for other tenants does not reach the replay test's canonical topics mid-test.
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ReplayAndRedriveTest {
+
+  private final String tenant = "replay" + UUID.randomUUID().toString().substring(0, 8);
+
+  @BeforeAll
+  static void createTopics() throws InterruptedException {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers()))) {
+      TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
+    }
+  }
+
+  @Test
+  @Order(1)
+  void replayOfTheSameWindowEmitsNothingAndAfterAMapperChangeExactlyTheCorrections() throws Exception {
+    List<String> clients = List.of(client("1", "Ana"), client("1", "Ana María"), client("2", "Beto"), client("3", "Carla"));
+    clients.forEach(body -> produceRaw(Topics.RAW_ALEGRA.name(), body));
+    runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 4);
+    assertThat(customers()).hasSize(4);
+
+    Replay replay = new Replay(SharedKafka.broker().bootstrapServers(), line -> {});
+    Replay.Window window = new Replay.Window("alegra", tenant, Instant.EPOCH, null);
+    Replay.Summary same = replay.run(ProviderMappers.forProvider("alegra").orElseThrow(), window);
+    assertThat(same.read()).isEqualTo(4);
+    assertThat(same.emitted()).isZero();
+    assertThat(same.unchanged()).isEqualTo(4);
+
+    Replay.Summary fixed = replay.run(new RenamingClient2(ProviderMappers.forProvider("alegra").orElseThrow()), window);
+    assertThat(fixed.emitted()).isEqualTo(1);
+    List<Customer> after = customers();
+    assertThat(after).hasSize(5);
+    assertThat(after.get(4).getId()).isEqualTo("2");
+    assertThat(after.get(4).getLegalName()).isEqualTo("BETO (CORREGIDO)");
+  }
+
+  @Test
+  @Order(2)
+  void aRecordDeadLetteredWhileTheRegistryWasDownGoesThroughOnRedrive() throws Exception {
+    Instant started = Instant.now();
+    Path logs = Files.createTempDirectory("redrive-registry");
+    int port = Ports.free();
+    RegistryProcess registry = RegistryProcess.start(port, null, logs);
+    NormalizerService normalizer = startNormalizer(registry);
+    try {
+      registry.stop();
+      produceRaw(Topics.RAW_ALEGRA.name(), client("9", "Durante la caída"));
+      long deadline = System.currentTimeMillis() + 90_000;
+      while (deadLettersFor("serialize").isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(500);
+      }
+      assertThat(deadLettersFor("serialize")).hasSize(1);
+    } finally {
+      normalizer.close();
+    }
+
+    RegistryProcess again = RegistryProcess.start(port, null, logs);
+    try {
+      CanonicalRegistry canonical = new CanonicalRegistry(again.baseUrl());
+      canonical.registerCanonicalSchemas();
+      Topics.configureCanonicalSerdes(canonical.serdeConfig());
+      Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), ProviderMappers.all(), line -> {})
+          .run(started);
+      // Every record the outage dead-lettered goes through, this tenant's among them.
+      assertThat(summary.emitted()).isPositive();
+      assertThat(summary.deadLettered()).isZero();
+      assertThat(customers()).extracting(Customer::getId).containsExactly("9");
+    } finally {
+      again.stop();
+    }
+  }
+
+  /** The Alegra mapper with one correction: client 2's name, as a mapper fix would change it. */
+  private record RenamingClient2(ProviderMapper real) implements ProviderMapper {
+    @Override
+    public String provider() {
+      return real.provider();
+    }
+
+    @Override
+    public MappingResult map(RawEvent event) {
+      MappingResult result = real.map(event);
+      if (result instanceof MappingResult.Mapped mapped) {
+        List<CanonicalRecord> corrected = new ArrayList<>();
+        for (CanonicalRecord record : mapped.records()) {
+          if (record.value() instanceof Customer customer && customer.getId().equals("2")) {
+            Customer fixed = Customer.newBuilder(customer).setLegalName("BETO (CORREGIDO)").build();
+            corrected.add(new CanonicalRecord(record.entity(), record.key(), fixed, record.eventId(), record.sourceTime()));
+          } else {
+            corrected.add(record);
+          }
+        }
+        return new MappingResult.Mapped(corrected);
+      }
+      return result;
+    }
+  }
+
+  private NormalizerService startNormalizer(RegistryProcess registry) throws Exception {
+    Map<String, String> env = new HashMap<>(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
+        "SCHEMA_REGISTRY_URL", registry.baseUrl(),
+        "NORMALIZER_APPLICATION_ID", "normalizer-replay-" + UUID.randomUUID(),
+        "NORMALIZER_STATE_DIR", Files.createTempDirectory("normalizer-replay").toString(),
+        "NORMALIZER_HEALTH_PORT", "0",
+        "TOPIC_PARTITIONS", "2"));
+    return new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
+  }
+
+  private void runNormalizerUntil(RegistryProcess registry, java.util.function.BooleanSupplier done) throws Exception {
+    try (NormalizerService normalizer = startNormalizer(registry)) {
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  private List<Customer> customers() {
+    List<Customer> customers = new ArrayList<>();
+    BoundedRead.of(SharedKafka.broker().bootstrapServers(), Topics.CANONICAL_CUSTOMERS.name(), null, null)
+        .forEach(record -> {
+          if (record.key().startsWith("alegra:" + tenant + ":")) {
+            customers.add(Topics.CANONICAL_CUSTOMERS.valueSerde().deserializer()
+                .deserialize(record.topic(), record.headers(), record.value()));
+          }
+        });
+    return customers;
+  }
+
+  private List<ConsumerRecord<String, byte[]>> deadLettersFor(String step) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    BoundedRead.of(SharedKafka.broker().bootstrapServers(), Topics.DLQ_NORMALIZER.name(), null, null).forEach(record -> {
+      var tenantHeader = record.headers().lastHeader(CloudEventHeaders.TENANT);
+      var stepHeader = record.headers().lastHeader(DeadLetterHeaders.STEP);
+      if (tenantHeader != null && tenant.equals(new String(tenantHeader.value(), StandardCharsets.UTF_8))
+          && stepHeader != null && step.equals(new String(stepHeader.value(), StandardCharsets.UTF_8))) {
+        found.add(record);
+      }
+    });
+    return found;
+  }
+
+  private void produceRaw(String topic, String body) {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+      headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
+      headers.add(CloudEventHeaders.TIME, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+      producer.send(new ProducerRecord<>(topic, null, tenant, body.getBytes(StandardCharsets.UTF_8), headers));
+    }
+  }
+
+  private static String client(String id, String name) {
+    return "{\"subject\":\"edit-client\",\"message\":{\"client\":{\"id\":\"" + id + "\",\"name\":\"" + name + "\"}}}";
+  }
+}

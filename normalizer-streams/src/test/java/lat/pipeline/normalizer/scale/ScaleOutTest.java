@@ -1,0 +1,212 @@
+package lat.pipeline.normalizer.scale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import lat.pipeline.config.Env;
+import lat.pipeline.dev.ChildProcess;
+import lat.pipeline.dev.HttpProbe;
+import lat.pipeline.dev.Ports;
+import lat.pipeline.dev.testing.SharedKafka;
+import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.receiver.ReceiverConfig;
+import lat.pipeline.receiver.ReceiverService;
+import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.TopicProvisioner;
+import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Several instances share the work through Kafka alone: partitions, consumer groups, exactly-once. */
+@ExtendWith({SharedKafka.class, SharedRegistry.class})
+class ScaleOutTest {
+
+  private static final int CLIENTS = 3_000;
+  private final String run = UUID.randomUUID().toString().substring(0, 6);
+
+  @BeforeAll
+  static void createTopics() throws InterruptedException {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers()))) {
+      TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
+    }
+  }
+
+  @Test
+  void twoNormalizersShareAStreamAndOneKilledHalfWayLosesNothingAndDuplicatesNothing() throws Exception {
+    List<String> tenants = IntStream.range(0, 8).mapToObj(i -> "scale" + run + "t" + i).toList();
+    produceClients(tenants);
+    String applicationId = "normalizer-scale-" + run;
+    ChildProcess first = startNormalizer(applicationId, "a");
+    ChildProcess second = startNormalizer(applicationId, "b");
+    try {
+      awaitCustomers(tenants, CLIENTS / 2, Duration.ofSeconds(120));
+      first.kill(); // SIGKILL half-way: its open transaction is aborted, its partitions move to the other
+      Map<String, Integer> copiesByKey = awaitCustomers(tenants, CLIENTS, Duration.ofSeconds(120));
+      Thread.sleep(3_000); // anything emitted twice would show up by now
+      copiesByKey = awaitCustomers(tenants, CLIENTS, Duration.ofSeconds(5));
+      System.out.printf("Scale-out: %d distinct customers, %d records, instance a killed half-way%n",
+          copiesByKey.size(), copiesByKey.values().stream().mapToInt(Integer::intValue).sum());
+      assertThat(copiesByKey).hasSize(CLIENTS);
+      assertThat(copiesByKey.values()).containsOnly(1);
+    } finally {
+      first.kill();
+      second.stop(30);
+    }
+  }
+
+  @Test
+  void twoReceiversTakeTheSameLoadAndEveryAnsweredIdIsInTheRawTopicOnce() throws Exception {
+    String tenant = "recv" + run;
+    List<ReceiverService> receivers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      receivers.add(new ReceiverService(ReceiverConfig.fromEnv(new Env(Map.of(
+          "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
+          "RECEIVER_HOST", "127.0.0.1",
+          "RECEIVER_PORT", "0",
+          "WEBHOOK_TOKENS", "ninox:" + tenant + "=t",
+          "WEBHOOK_SECRETS_DIR", "target/no-secrets",
+          "RECEIVER_SPOOL_DIR", Files.createTempDirectory("scale-spool").toString())))).start());
+    }
+    Set<String> answered = ConcurrentHashMap.newKeySet();
+    var http = java.net.http.HttpClient.newHttpClient();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 4; c++) {
+      int client = c;
+      Thread thread = new Thread(() -> {
+        for (int i = 0; i < 250; i++) {
+          ReceiverService receiver = receivers.get((client + i) % 2);
+          try {
+            var answer = http.send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + receiver.port() + "/webhooks/ninox/" + tenant + "?token=t"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[{\"articuloId\":" + i + "}]")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 200) {
+              answered.add(answer.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      });
+      thread.start();
+      clients.add(thread);
+    }
+    for (Thread thread : clients) {
+      thread.join();
+    }
+    receivers.forEach(ReceiverService::close);
+
+    Map<String, Long> copiesById = readAll(Topics.RAW_NINOX.name(), "read_uncommitted").stream()
+        .filter(record -> tenant.equals(record.key()))
+        .collect(Collectors.groupingBy(record -> header(record, CloudEventHeaders.ID), Collectors.counting()));
+    assertThat(answered).hasSize(1_000);
+    assertThat(copiesById.keySet()).containsExactlyInAnyOrderElementsOf(answered);
+    assertThat(copiesById.values()).containsOnly(1L);
+  }
+
+  private ChildProcess startNormalizer(String applicationId, String name) throws Exception {
+    int port = Ports.free();
+    Map<String, String> env = new HashMap<>(Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
+        "SCHEMA_REGISTRY_URL", SharedRegistry.registry().baseUrl(),
+        "NORMALIZER_APPLICATION_ID", applicationId,
+        "NORMALIZER_STATE_DIR", Files.createTempDirectory("scale-state-" + name).toString(),
+        "NORMALIZER_HEALTH_PORT", Integer.toString(port),
+        "NORMALIZER_SESSION_TIMEOUT_MS", "6000"));
+    Path log = Files.createTempFile("normalizer-" + name, ".log");
+    ChildProcess process = ChildProcess.startJava("normalizer-" + name, List.of("-Xmx384m"),
+        "lat.pipeline.normalizer.NormalizerMain", List.of(), env, log);
+    HttpProbe.awaitOk("normalizer " + name, URI.create("http://127.0.0.1:" + port + "/health/live"), process, Duration.ofSeconds(60));
+    return process;
+  }
+
+  private void produceClients(List<String> tenants) {
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
+        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+      for (int i = 0; i < CLIENTS; i++) {
+        String tenant = tenants.get(i % tenants.size());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
+        String body = "{\"subject\":\"new-client\",\"message\":{\"client\":{\"id\":\"" + i + "\",\"name\":\"C" + i + "\"}}}";
+        producer.send(new ProducerRecord<>(Topics.RAW_ALEGRA.name(), null, tenant, body.getBytes(StandardCharsets.UTF_8), headers));
+      }
+    }
+  }
+
+  /** Committed canonical customers of the test's tenants, counted per key, once at least {@code expected} exist. */
+  private static Map<String, Integer> awaitCustomers(List<String> tenants, int expected, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Map<String, Integer> copies;
+    do {
+      copies = new HashMap<>();
+      for (ConsumerRecord<String, byte[]> record : readAll(Topics.CANONICAL_CUSTOMERS.name(), "read_committed")) {
+        if (tenants.stream().anyMatch(tenant -> record.key().startsWith("alegra:" + tenant + ":"))) {
+          copies.merge(record.key(), 1, Integer::sum);
+        }
+      }
+      if (copies.size() >= expected) {
+        return copies;
+      }
+      Thread.sleep(1_000);
+    } while (System.nanoTime() < deadline);
+    return copies;
+  }
+
+  private static List<ConsumerRecord<String, byte[]>> readAll(String topic, String isolation) {
+    Map<String, Object> config = Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
+        consumer.poll(Duration.ofMillis(300)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+
+  private static String header(ConsumerRecord<?, ?> record, String name) {
+    var header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+}
