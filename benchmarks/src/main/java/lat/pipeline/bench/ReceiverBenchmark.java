@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import lat.pipeline.config.Env;
 import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.kafka.KafkaBroker;
@@ -16,21 +17,30 @@ import lat.pipeline.receiver.ReceiverService;
 /**
  * {@code ./pipeline bench receiver}: the receiver's requests/s and answer latency with a real broker
  * and {@code acks=all}, next to a bare Javalin handler that answers 200 with no Kafka (the ceiling
- * of the HTTP stack on this machine). Options: {@code --clients N --seconds S}.
+ * of the HTTP stack on this machine). Options: {@code --clients N} (default 128
+ * concurrent connections) {@code --seconds S}. Uses {@code wrk} when installed.
  */
 public final class ReceiverBenchmark {
 
   private ReceiverBenchmark() {}
 
+  private interface LoadRun {
+    LoadGenerator.Result run(String name, URI url, byte[] body) throws Exception;
+  }
+
   public static void main(String[] args) throws Exception {
     Map<String, String> options = Options.parse(args);
-    int clients = Integer.parseInt(options.getOrDefault("clients", "32"));
+    // Webhooks arrive from many callers at once; acks=all batching needs that concurrency.
+    int clients = Integer.parseInt(options.getOrDefault("clients", "128"));
     Duration measured = Duration.ofSeconds(Long.parseLong(options.getOrDefault("seconds", "15")));
-    LoadGenerator load = new LoadGenerator(clients, Duration.ofSeconds(5), measured);
+    LoadGenerator jvmLoad = new LoadGenerator(clients, Duration.ofSeconds(5), measured);
+    Optional<WrkLoad> wrk = WrkLoad.ifInstalled(clients, Duration.ofSeconds(5), measured);
     byte[] body = Files.readAllBytes(Fixtures.root().resolve("alegra/new-client.json"));
 
-    System.out.printf("Receiver benchmark: %d closed-loop clients, %s measured after a 5 s warm-up, %d-byte body, %d cores%n",
-        clients, measured, body.length, Runtime.getRuntime().availableProcessors());
+    System.out.printf("Receiver benchmark: %d closed-loop clients (%s), %s measured after a 5 s warm-up, %d-byte body, %d cores%n",
+        clients, wrk.isPresent() ? "wrk" : "JDK HttpClient; install wrk for lighter load generation", measured,
+        body.length, Runtime.getRuntime().availableProcessors());
+    LoadRun load = (name, url, payload) -> wrk.isPresent() ? wrk.get().run(name, url, payload) : jvmLoad.run(name, url, payload);
 
     Javalin bare = Javalin.create(config -> config.showJavalinBanner = false)
         .post("/bare", ctx -> { ctx.bodyAsBytes(); ctx.contentType("application/json").result("{\"id\":\"x\"}"); })
@@ -45,7 +55,8 @@ public final class ReceiverBenchmark {
              "RECEIVER_PORT", "0",
              "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
              "WEBHOOK_TOKENS", "*:bench=bench-token",
-             "WEBHOOK_SECRETS_DIR", dataDir.resolve("no-secrets").toString())))).start()) {
+             "WEBHOOK_SECRETS_DIR", dataDir.resolve("no-secrets").toString(),
+             "RECEIVER_SPOOL_DIR", dataDir.resolve("spool").toString())))).start()) {
       URI url = URI.create("http://127.0.0.1:" + receiver.port() + "/webhooks/alegra/bench?token=bench-token");
       LoadGenerator.Result withKafka = load.run("receiver -> Kafka (acks=all)", url, body);
 

@@ -1,20 +1,16 @@
 package lat.pipeline.fetcher;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import lat.pipeline.ops.HealthServer;
 import lat.pipeline.fetcher.client.BsaleClient;
 import lat.pipeline.fetcher.limits.CompanyLimits;
 import lat.pipeline.schemas.Topic;
@@ -54,7 +50,7 @@ public final class FetcherService implements AutoCloseable {
   private KafkaClientMetrics consumerMetrics;
   private FetchLoop loop;
   private Thread loopThread;
-  private HttpServer health;
+  private HealthServer health;
 
   public FetcherService(FetcherConfig config) {
     this(config, FetcherTopics.DEFAULT);
@@ -88,7 +84,8 @@ public final class FetcherService implements AutoCloseable {
     loop = new FetchLoop(consumer, topics.requests().name(), fetcher, config.tokens(), metrics, config);
     loopThread = new Thread(loop, "bsale-fetch-loop");
     loopThread.start();
-    health = startHealthServer();
+    health = HealthServer.start(config.healthPort(), loop::alive, loop::ready,
+        () -> loop.ready() ? "RUNNING" : loop.alive() ? "STARTING" : "STOPPED", registry::scrape);
     LOG.info("Bsale fetcher started: API {}, {}, {} req/s per company, health on port {}",
         config.apiUrl(), config.tokens(), config.ratePerSecond(), healthPort());
     return this;
@@ -99,7 +96,7 @@ public final class FetcherService implements AutoCloseable {
   }
 
   public int healthPort() {
-    return health.getAddress().getPort();
+    return health.port();
   }
 
   public boolean ready() {
@@ -124,27 +121,6 @@ public final class FetcherService implements AutoCloseable {
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500,
         ConsumerConfig.CLIENT_ID_CONFIG, "bsale-fetcher-consumer");
-  }
-
-  private HttpServer startHealthServer() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(config.healthPort()), 0);
-    server.createContext("/health/live", exchange -> answer(exchange, loop.alive() ? 200 : 503,
-        "{\"live\":" + loop.alive() + "}", "application/json"));
-    server.createContext("/health/ready", exchange -> answer(exchange, loop.ready() ? 200 : 503,
-        "{\"ready\":" + loop.ready() + "}", "application/json"));
-    server.createContext("/metrics", exchange -> answer(exchange, 200, registry.scrape(),
-        "text/plain; version=0.0.4; charset=utf-8"));
-    server.start();
-    return server;
-  }
-
-  private static void answer(HttpExchange exchange, int status, String body, String contentType) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -178,7 +154,7 @@ public final class FetcherService implements AutoCloseable {
       httpExecutor.shutdownNow();
     }
     if (health != null) {
-      health.stop(0);
+      health.close();
     }
     registry.close();
   }

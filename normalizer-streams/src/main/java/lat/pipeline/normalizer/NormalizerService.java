@@ -1,14 +1,9 @@
 package lat.pipeline.normalizer;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +11,7 @@ import lat.pipeline.normalizer.dlq.DeadLetterExceptionHandler;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.topology.NormalizerTopology;
+import lat.pipeline.ops.HealthServer;
 import lat.pipeline.schemas.CanonicalRegistry;
 import lat.pipeline.schemas.TopicProvisioner;
 import lat.pipeline.schemas.Topics;
@@ -41,7 +37,7 @@ public final class NormalizerService implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private KafkaStreams streams;
   private KafkaStreamsMetrics streamsMetrics;
-  private HttpServer health;
+  private HealthServer health;
 
   private final Runnable onFatalError;
 
@@ -78,7 +74,11 @@ public final class NormalizerService implements AutoCloseable {
     });
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
-    health = startHealthServer();
+    health = HealthServer.start(config.healthPort(),
+        () -> streams.state() != KafkaStreams.State.ERROR && streams.state() != KafkaStreams.State.NOT_RUNNING,
+        () -> streams.state() == KafkaStreams.State.RUNNING,
+        () -> streams.state().name(),
+        registry::scrape);
     streams.start();
     LOG.info("Normalizer started (application id {}, health on port {})", config.applicationId(), healthPort());
     return this;
@@ -89,7 +89,7 @@ public final class NormalizerService implements AutoCloseable {
   }
 
   public int healthPort() {
-    return health.getAddress().getPort();
+    return health.port();
   }
 
   private Properties streamsProperties() {
@@ -110,29 +110,6 @@ public final class NormalizerService implements AutoCloseable {
     return props;
   }
 
-  private HttpServer startHealthServer() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(config.healthPort()), 0);
-    server.createContext("/health/live", exchange -> answer(exchange,
-        streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING ? 503 : 200,
-        "{\"state\":\"" + streams.state() + "\"}", "application/json"));
-    server.createContext("/health/ready", exchange -> answer(exchange,
-        streams.state() == KafkaStreams.State.RUNNING ? 200 : 503,
-        "{\"state\":\"" + streams.state() + "\"}", "application/json"));
-    server.createContext("/metrics", exchange -> answer(exchange, 200, registry.scrape(),
-        "text/plain; version=0.0.4; charset=utf-8"));
-    server.start();
-    return server;
-  }
-
-  private static void answer(HttpExchange exchange, int status, String body, String contentType) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
-  }
-
   /** Closes Kafka Streams cleanly: the open transaction commits and the state stores flush. */
   @Override
   public void close() {
@@ -143,7 +120,7 @@ public final class NormalizerService implements AutoCloseable {
       streamsMetrics.close();
     }
     if (health != null) {
-      health.stop(0);
+      health.close();
     }
     registry.close();
   }

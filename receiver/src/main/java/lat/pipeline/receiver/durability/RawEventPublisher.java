@@ -43,6 +43,7 @@ public final class RawEventPublisher implements AutoCloseable {
             // A short linger batches concurrent requests without hurting the answer's latency.
             Map.entry(ProducerConfig.LINGER_MS_CONFIG, 1),
             Map.entry(ProducerConfig.BATCH_SIZE_CONFIG, 131_072),
+            // Raw topics are kept forever: compressed batches keep them small on disk.
             Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
             // send() must never hold a request thread longer than the answer may take.
             Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, ackTimeout.toMillis()),

@@ -37,7 +37,6 @@ final class WebhookHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
   private static final Pattern PATH_SEGMENT = Pattern.compile("[A-Za-z0-9._~:-]{1,128}");
   private static final String BEARER = "Bearer ";
-  private static final Pattern WELL_FORMED_PATH = Pattern.compile("([^%]|%[0-9A-Fa-f]{2})*");
 
   private final CredentialStore credentials;
   private final ClientAddress clientAddress;
@@ -146,10 +145,24 @@ final class WebhookHandler {
    * percent-encoding would surface there as a server error rather than the caller's 400.
    */
   void rejectMalformedPath(Context ctx) {
-    if (!WELL_FORMED_PATH.matcher(ctx.path()).matches()) {
+    if (!wellFormedPercentEncoding(ctx.path())) {
       metrics.count("unknown", Outcome.BAD_REQUEST);
       throw new BadRequestResponse("Malformed percent-encoding in the path");
     }
+  }
+
+  /** Every {@code %} is followed by two hex digits (a loop: a regex over a long path would recurse deeply). */
+  private static boolean wellFormedPercentEncoding(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      if (path.charAt(i) == '%') {
+        if (i + 2 >= path.length()
+            || Character.digit(path.charAt(i + 1), 16) < 0 || Character.digit(path.charAt(i + 2), 16) < 0) {
+          return false;
+        }
+        i += 2;
+      }
+    }
+    return true;
   }
 
   private static String presentedToken(Context ctx) {
