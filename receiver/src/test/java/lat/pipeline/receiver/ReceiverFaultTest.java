@@ -26,13 +26,9 @@ import lat.pipeline.dev.ChildProcess;
 import lat.pipeline.dev.HttpProbe;
 import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.testing.SharedKafka;
+import lat.pipeline.dev.testing.TopicRecords;
 import lat.pipeline.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -149,23 +145,11 @@ class ReceiverFaultTest {
   }
 
   private static Map<String, List<byte[]>> readTenant() {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     Map<String, List<byte[]>> byId = new HashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(Topics.RAW_NINOX.name()).stream()
-          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          if (TENANT.equals(record.key())) {
-            byId.computeIfAbsent(ReceiverHarness.header(record, "ce_id"), id -> new ArrayList<>()).add(record.value());
-          }
-        }
+    for (ConsumerRecord<String, byte[]> record
+        : TopicRecords.readAll(SharedKafka.broker().bootstrapServers(), Topics.RAW_NINOX.name(), false)) {
+      if (TENANT.equals(record.key())) {
+        byId.computeIfAbsent(ReceiverHarness.header(record, "ce_id"), id -> new ArrayList<>()).add(record.value());
       }
     }
     return byId;

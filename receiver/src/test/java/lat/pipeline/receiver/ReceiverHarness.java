@@ -8,13 +8,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import lat.pipeline.config.Env;
+import lat.pipeline.dev.testing.TopicRecords;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -91,22 +91,8 @@ final class ReceiverHarness implements AutoCloseable {
 
   /** Every record of a raw topic, grouped by ce_id, in offset order within a partition. */
   Map<String, List<ConsumerRecord<String, byte[]>>> readAllCopies(Topic<String, byte[]> topic) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-      return records.stream().collect(Collectors.groupingBy(r -> header(r, "ce_id")));
-    }
+    return TopicRecords.readAll(bootstrapServers, topic.name(), false).stream()
+        .collect(Collectors.groupingBy(r -> header(r, "ce_id")));
   }
 
   /** The summed end offsets of all raw topics: grows by one for every record stored. */

@@ -81,8 +81,10 @@ class ReplayAndRedriveTest {
     assertThat(fixed.emitted()).isEqualTo(1);
     List<Customer> after = customers();
     assertThat(after).hasSize(5);
-    assertThat(after.get(4).getId()).isEqualTo("2");
-    assertThat(after.get(4).getLegalName()).isEqualTo("BETO (CORREGIDO)");
+    // Partitions interleave on reading: compare per customer, in each one's own (partition) order.
+    assertThat(after.stream().filter(c -> c.getId().equals("2")).map(Customer::getLegalName))
+        .containsExactly("Beto", "BETO (CORREGIDO)");
+    assertThat(after.stream().filter(c -> !c.getId().equals("2"))).hasSize(3);
   }
 
   @Test

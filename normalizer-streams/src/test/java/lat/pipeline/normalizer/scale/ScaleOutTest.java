@@ -22,6 +22,7 @@ import lat.pipeline.dev.HttpProbe;
 import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.dev.testing.TopicRecords;
 import lat.pipeline.receiver.ReceiverConfig;
 import lat.pipeline.receiver.ReceiverService;
 import lat.pipeline.schemas.CloudEventHeaders;
@@ -30,17 +31,12 @@ import lat.pipeline.schemas.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -125,7 +121,7 @@ class ScaleOutTest {
     }
     receivers.forEach(ReceiverService::close);
 
-    Map<String, Long> copiesById = readAll(Topics.RAW_NINOX.name(), "read_uncommitted").stream()
+    Map<String, Long> copiesById = readAll(Topics.RAW_NINOX.name(), false).stream()
         .filter(record -> tenant.equals(record.key()))
         .collect(Collectors.groupingBy(record -> header(record, CloudEventHeaders.ID), Collectors.counting()));
     assertThat(answered).hasSize(1_000);
@@ -171,7 +167,7 @@ class ScaleOutTest {
     Map<String, Integer> copies;
     do {
       copies = new HashMap<>();
-      for (ConsumerRecord<String, byte[]> record : readAll(Topics.CANONICAL_CUSTOMERS.name(), "read_committed")) {
+      for (ConsumerRecord<String, byte[]> record : readAll(Topics.CANONICAL_CUSTOMERS.name(), true)) {
         if (tenants.stream().anyMatch(tenant -> record.key().startsWith("alegra:" + tenant + ":"))) {
           copies.merge(record.key(), 1, Integer::sum);
         }
@@ -184,25 +180,8 @@ class ScaleOutTest {
     return copies;
   }
 
-  private static List<ConsumerRecord<String, byte[]>> readAll(String topic, String isolation) {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.currentTimeMillis() + 30_000;
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
-        consumer.poll(Duration.ofMillis(300)).forEach(records::add);
-      }
-    }
-    return records;
+  private static List<ConsumerRecord<String, byte[]>> readAll(String topic, boolean committedOnly) {
+    return TopicRecords.readAll(SharedKafka.broker().bootstrapServers(), topic, committedOnly);
   }
 
   private static String header(ConsumerRecord<?, ?> record, String name) {
