@@ -11,4 +11,14 @@ import org.apache.avro.specific.SpecificRecord;
  * @param sourceTime when it happened at the source, for the stale guard; null when unknown
  */
 public record CanonicalRecord(
-    CanonicalEntity entity, String key, SpecificRecord value, String eventId, Instant sourceTime) {}
+    CanonicalEntity entity, String key, SpecificRecord value, String eventId, Instant sourceTime) {
+
+  /** One entity across topics: an Alegra client and an Alegra item may share a key, never this. */
+  public String entityKey() {
+    return entityKey(entity, key);
+  }
+
+  public static String entityKey(CanonicalEntity entity, String key) {
+    return entity + "|" + key;
+  }
+}

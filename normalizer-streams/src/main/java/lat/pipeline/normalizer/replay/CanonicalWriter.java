@@ -5,7 +5,6 @@ import lat.pipeline.normalizer.dlq.DeadLetters;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.topology.CanonicalTopics;
 import lat.pipeline.schemas.Topic;
-import lat.pipeline.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;

@@ -105,6 +105,11 @@ public final class Redrive {
       counts.deadLettered++;
       return;
     }
+    if (((MappingResult.Mapped) result).records().isEmpty()) {
+      writer.deadLetter(source, MappingResult.Failed.MAP, "The " + mapper.get().provider() + " mapper produced no record");
+      counts.deadLettered++;
+      return;
+    }
     for (CanonicalRecord record : ((MappingResult.Mapped) result).records()) {
       if (writer.write(record, source)) {
         counts.emitted++;

@@ -8,10 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.topology.CanonicalTopics;
 import lat.pipeline.normalizer.topology.RawRecords;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
@@ -87,7 +89,7 @@ public final class Replay {
       return;
     }
     for (CanonicalRecord record : ((MappingResult.Mapped) result).records()) {
-      String entity = record.entity() + "|" + record.key();
+      String entity = record.entityKey();
       String fingerprint = ContentFingerprint.of(record.value());
       boolean duplicate = !seenEventIds.add(record.eventId());
       boolean stale = record.sourceTime() != null
@@ -114,13 +116,13 @@ public final class Replay {
   private EmittedState readEmitted(String keyPrefix) {
     EmittedState state = new EmittedState();
     for (Topic<String, ? extends SpecificRecord> topic : Topics.CANONICAL) {
-      String entityType = entityTypeOf(topic);
+      CanonicalEntity entityType = entityOf(topic);
       BoundedRead.of(bootstrapServers, topic.name(), null, null).forEach(record -> {
         if (record.key() == null || !record.key().startsWith(keyPrefix)) {
           return;
         }
         SpecificRecord value = topic.valueSerde().deserializer().deserialize(topic.name(), record.headers(), record.value());
-        String entity = entityType + "|" + record.key();
+        String entity = CanonicalRecord.entityKey(entityType, record.key());
         state.versions.computeIfAbsent(entity, e -> new HashSet<>()).add(ContentFingerprint.of(value));
         Metadata metadata = (Metadata) value.get(value.getSchema().getField("metadata").pos());
         if (metadata.getOccurredAt() != null) {
@@ -131,10 +133,10 @@ public final class Replay {
     return state;
   }
 
-  private static String entityTypeOf(Topic<String, ? extends SpecificRecord> topic) {
-    for (var entity : lat.pipeline.normalizer.mapping.CanonicalEntity.values()) {
-      if (lat.pipeline.normalizer.topology.CanonicalTopics.of(entity) == topic) {
-        return entity.name();
+  private static CanonicalEntity entityOf(Topic<String, ? extends SpecificRecord> topic) {
+    for (CanonicalEntity entity : CanonicalEntity.values()) {
+      if (CanonicalTopics.of(entity) == topic) {
+        return entity;
       }
     }
     throw new IllegalStateException("No entity for " + topic.name());

@@ -51,8 +51,7 @@ final class DeduplicateAndGuardOrder implements Processor<String, Normalized.Can
     }
     if (canonical.sourceTime() != null) {
       long sourceTime = canonical.sourceTime().toEpochMilli();
-      // Per entity type and key: an Alegra client and item may share an id, never a guard.
-      String entity = canonical.entity() + "|" + canonical.key();
+      String entity = canonical.entityKey();
       Long applied = latestSourceTime.get(entity);
       if (applied != null && applied > sourceTime) {
         metrics.stale(provider);

@@ -40,7 +40,11 @@ final class MapRawEvents implements Processor<String, byte[], String, Normalized
       return;
     }
     MappingResult result = mapper.map(event.get());
-    if (result instanceof MappingResult.Mapped mapped) {
+    if (result instanceof MappingResult.Mapped mapped && mapped.records().isEmpty()) {
+      // A mapper that yields nothing must not make a raw record vanish.
+      context.forward(record.withValue(new Normalized.DeadLetter(MappingResult.Failed.MAP,
+          "The " + mapper.provider() + " mapper produced no record", event.get().body())));
+    } else if (result instanceof MappingResult.Mapped mapped) {
       mapped.records().forEach(canonical ->
           context.forward(record.withKey(canonical.key()).withValue(new Normalized.Canonical(canonical))));
     } else if (result instanceof MappingResult.Failed failed) {

@@ -13,6 +13,9 @@ import java.util.UUID;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
+import lat.pipeline.normalizer.mapping.MappingResult;
+import lat.pipeline.normalizer.mapping.ProviderMapper;
+import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
@@ -60,12 +63,8 @@ class NormalizerTopologyTest {
   @BeforeEach
   void startDriver() {
     metrics = NormalizerMetrics.inMemory();
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "normalizer-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, tempDir().toString());
     driver = new TopologyTestDriver(
-        new NormalizerTopology(ProviderMappers.all(), Duration.ofDays(7), metrics).build(), props);
+        new NormalizerTopology(ProviderMappers.all(), Duration.ofDays(7), metrics).build(), driverProperties());
   }
 
   @AfterEach
@@ -210,6 +209,43 @@ class NormalizerTopologyTest {
         .readRecordsToList();
   }
 
+  @Test
+  void theStaleGuardIsPerEntityTypeSoAProductDoesNotHoldBackACustomerWithTheSameId() throws Exception {
+    pipe("obuma", obumaEnvelope("evt-p", "2025-03-01 10:00:00", "PRODUCTO").getBytes(StandardCharsets.UTF_8), null);
+    String customer = "{\"eventId\":\"evt-c\",\"eventType\":\"cliente.updated\",\"eventDate\":\"2025-03-01 09:00:00\","
+        + "\"eventData\":{\"cliente_id\":\"77\",\"cliente_razon_social\":\"CLIENTE\"}}";
+    pipe("obuma", customer.getBytes(StandardCharsets.UTF_8), null);
+
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).hasSize(1);
+    assertThat(read(Topics.CANONICAL_CUSTOMERS)).extracting(TestRecord::key).containsExactly("obuma:acme:77");
+    assertThat(metrics.count("normalizer_stale", "obuma")).isZero();
+  }
+
+  @Test
+  void aMapperThatYieldsNoRecordSendsTheRawRecordToTheDeadLetterTopic() throws Exception {
+    ProviderMapper yieldsNothing = new ProviderMapper() {
+      @Override
+      public String provider() {
+        return "ninox";
+      }
+
+      @Override
+      public MappingResult map(RawEvent event) {
+        return new MappingResult.Mapped(List.of());
+      }
+    };
+    driver.close();
+    driver = new TopologyTestDriver(new NormalizerTopology(List.of(yieldsNothing), Duration.ofDays(7), metrics).build(),
+        driverProperties());
+    pipe("ninox", fixture("ninox/articulo.complex.json"), null);
+
+    var deadLetters = driver.createOutputTopic(Topics.DLQ_NORMALIZER.name(),
+        Topics.DLQ_NORMALIZER.keySerde().deserializer(), Topics.DLQ_NORMALIZER.valueSerde().deserializer())
+        .readRecordsToList();
+    assertThat(deadLetters).hasSize(1);
+    assertThat(header(deadLetters.get(0).headers(), DeadLetterHeaders.REASON)).contains("no record");
+  }
+
   private static String obumaEnvelope(String eventId, String eventDate, String name) {
     return "{\"eventId\":\"" + eventId + "\",\"eventType\":\"producto.updated\",\"eventDate\":\"" + eventDate
         + "\",\"eventData\":{\"producto_id\":\"77\",\"producto_nombre\":\"" + name + "\"}}";
@@ -267,6 +303,14 @@ class NormalizerTopologyTest {
   private static String header(Headers headers, String name) {
     var header = headers.lastHeader(name);
     return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  private static Properties driverProperties() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "normalizer-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, tempDir().toString());
+    return props;
   }
 
   private static Path tempDir() {

@@ -11,7 +11,6 @@ import java.util.Map;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.JsonFields;
-import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RecordBatch;
 import lat.pipeline.schemas.canonical.Document;
