@@ -41,7 +41,7 @@ public final class DevMain {
       new Service("normalizer-streams", "lat.pipeline.normalizer.NormalizerMain", "NORMALIZER_HEALTH_PORT"),
       new Service("bsale-fetcher", "lat.pipeline.fetcher.FetcherMain", "FETCHER_HEALTH_PORT"));
 
-  /** The Bsale simulator's token for company (cpnId) 2, the company of shared/fixtures/bsale. */
+  /** The Bsale simulator's token for company (cpnId) 2, the company of fixtures/bsale. */
   private static final String DEMO_BSALE_TOKENS = "2=demo-bsale-token";
 
   private DevMain() {}
@@ -143,9 +143,9 @@ public final class DevMain {
       System.out.println("    " + base + "/webhooks/" + Topics.providerOf(topic) + "/" + DEMO_TENANT + "?token=" + DEMO_TOKEN);
     }
     System.out.println("  Bsale API:                " + bsaleApiUrl + " (tokens by cpnId: BSALE_TOKENS)");
-    System.out.println("  Bsale: curl -s -X POST -H 'Content-Type: application/json' --data-binary @../shared/fixtures/bsale/stock.put.json '"
+    System.out.println("  Bsale: curl -s -X POST -H 'Content-Type: application/json' --data-binary @fixtures/bsale/stock.put.json '"
         + base + "/webhooks/bsale/" + DEMO_TENANT + "?token=" + DEMO_TOKEN + "'  (then read canonical.stock)");
-    System.out.println("  Try: curl -s -X POST -H 'Content-Type: application/json' --data-binary @../shared/fixtures/alegra/new-client.json '"
+    System.out.println("  Try: curl -s -X POST -H 'Content-Type: application/json' --data-binary @fixtures/alegra/new-client.json '"
         + base + "/webhooks/alegra/" + DEMO_TENANT + "?token=" + DEMO_TOKEN + "'");
   }
 

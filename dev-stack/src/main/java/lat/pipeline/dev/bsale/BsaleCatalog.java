@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * What the Bsale simulator answers: v1 resources for the ids of {@code shared/fixtures/bsale}
+ * What the Bsale simulator answers: v1 resources for the ids of {@code fixtures/bsale}
  * (product 952, variant 7079, price list 2, office 1, document 51), in the v1 shapes (relations
  * {@code {href, id}} with string ids, lists {@code {href, count, limit, offset, items, next}}).
  * Tests stub WireMock with the same answers, so golden files, fetcher tests and {@code ./pipeline dev}

@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The providers' sample bodies in {@code shared/fixtures/}, which lies beside the repository's
- * folder (on a developer's machine and in CI alike).
+ * The providers' sample bodies in the repository's {@code fixtures/<provider>/}: the one folder that
+ * the README's examples, {@code ./pipeline dev} and every test use. Found by walking up from the
+ * working directory to the repository's root, so a test runs from any module.
  */
 public final class Fixtures {
 
@@ -17,12 +18,12 @@ public final class Fixtures {
 
   public static Path root() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared").resolve("fixtures");
-      if (Files.isDirectory(candidate)) {
+      Path candidate = dir.resolve("fixtures");
+      if (Files.isDirectory(candidate) && Files.isRegularFile(dir.resolve("pipeline"))) {
         return candidate;
       }
     }
-    throw new IllegalStateException("shared/fixtures not found above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException("the repository's fixtures/ folder is not above " + Path.of("").toAbsolutePath());
   }
 
   /** Every fixture file of a provider, sorted by name. */

@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The provider sample bodies: {@code shared/fixtures/<provider>/} beside the repository (found by
- * walking up from the working directory, so it works in any clone that has shared/ next to it),
- * plus this module's own {@code src/test/resources/samples/<provider>/} for events the shared
- * fixtures do not show.
+ * The provider sample bodies: the repository's {@code fixtures/<provider>/}, plus this module's own
+ * {@code src/test/resources/samples/<provider>/} for events the providers' documents do not show.
  */
 public final class Fixtures {
 
@@ -20,13 +18,7 @@ public final class Fixtures {
   private Fixtures() {}
 
   public static Path sharedFixtures() {
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path candidate = dir.resolve("shared").resolve("fixtures");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("no shared/fixtures above " + Path.of("").toAbsolutePath());
+    return lat.pipeline.dev.testing.Fixtures.root();
   }
 
   public static Path moduleSamples() {
