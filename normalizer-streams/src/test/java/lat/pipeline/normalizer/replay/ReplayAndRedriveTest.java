@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,6 +54,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayAndRedriveTest {
 
+  private static final Duration RETENTION = Duration.ofDays(7);
+
   private final String tenant = "replay" + UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeAll
@@ -70,7 +73,7 @@ class ReplayAndRedriveTest {
     runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 4);
     assertThat(customers()).hasSize(4);
 
-    Replay replay = new Replay(SharedKafka.broker().bootstrapServers(), line -> {});
+    Replay replay = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {});
     Replay.Window window = new Replay.Window("alegra", tenant, Instant.EPOCH, null);
     Replay.Summary same = replay.run(ProviderMappers.forProvider("alegra").orElseThrow(), window);
     assertThat(same.read()).isEqualTo(4);
@@ -112,7 +115,7 @@ class ReplayAndRedriveTest {
       CanonicalRegistry canonical = new CanonicalRegistry(again.baseUrl());
       canonical.registerCanonicalSchemas();
       Topics.configureCanonicalSerdes(canonical.serdeConfig());
-      Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), ProviderMappers.all(), line -> {})
+      Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(), line -> {})
           .run(started);
       // Every record the outage dead-lettered goes through, this tenant's among them.
       assertThat(summary.emitted()).isPositive();
