@@ -13,9 +13,8 @@ import java.util.UUID;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
-import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
-import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.TestMappers;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
@@ -291,17 +290,7 @@ class NormalizerTopologyTest {
 
   @Test
   void aMapperThatYieldsNoRecordSendsTheRawRecordToTheDeadLetterTopic() throws Exception {
-    ProviderMapper yieldsNothing = new ProviderMapper() {
-      @Override
-      public String provider() {
-        return "ninox";
-      }
-
-      @Override
-      public MappingResult map(RawEvent event) {
-        return new MappingResult.Mapped(List.of());
-      }
-    };
+    ProviderMapper yieldsNothing = TestMappers.yieldingNothing("ninox");
     driver.close();
     driver = new TopologyTestDriver(new NormalizerTopology(List.of(yieldsNothing), Duration.ofDays(7), metrics).build(),
         driverProperties());
