@@ -36,13 +36,18 @@ final class CanonicalWriter implements AutoCloseable {
   private final AtomicReference<Exception> failedSend = new AtomicReference<>();
 
   CanonicalWriter(String bootstrapServers) {
-    this.producer = new KafkaProducer<>(Map.of(
+    this(new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 20,
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+  }
+
+  /** Over a given producer: the tests' MockProducer. */
+  CanonicalWriter(Producer<String, byte[]> producer) {
+    this.producer = producer;
   }
 
   /** Writes the outcome of one raw record and counts it. */
