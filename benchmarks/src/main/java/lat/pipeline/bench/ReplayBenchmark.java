@@ -1,10 +1,14 @@
 package lat.pipeline.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import lat.pipeline.dev.Ports;
@@ -32,17 +36,19 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * {@code ./pipeline bench replay}: replay events/s over a raw topic of at least 100,000 events
- * (distinct NinoxNet articles), first into empty canonical topics (everything is emitted), then
- * again over the same window (everything unchanged), next to a plain consumer of the same topic.
- * Options: {@code --events N}.
+ * {@code ./pipeline bench replay}: replay events/s and peak heap over a raw topic of 1,000,000
+ * events (distinct NinoxNet articles), first into empty canonical topics (everything is emitted),
+ * then again over the same window (everything unchanged, after reading the canonical state into the
+ * replay's local store), next to a plain consumer of the same topic. The pipeline script runs it
+ * with {@code -Xmx256m}: replay keeps its per-entity state off the heap, so the heap stays flat
+ * however many entities there are. Options: {@code --events N}.
  */
 public final class ReplayBenchmark {
 
   private ReplayBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    int events = Integer.parseInt(Options.parse(args).getOrDefault("events", "100000"));
+    int events = Integer.parseInt(Options.parse(args).getOrDefault("events", "1000000"));
     Path data = Files.createTempDirectory("bench-replay");
     try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free(), "1g");
          RegistryProcess registry = RegistryProcess.start(Ports.free(), null, data.resolve("registry"))) {
@@ -52,28 +58,35 @@ public final class ReplayBenchmark {
       CanonicalRegistry canonical = new CanonicalRegistry(registry.baseUrl());
       canonical.registerCanonicalSchemas();
       Topics.configureCanonicalSerdes(canonical.serdeConfig());
-      System.out.printf("Replay benchmark: %d raw NinoxNet events, %d cores%n", events, Runtime.getRuntime().availableProcessors());
+      System.out.printf("Replay benchmark: %d raw NinoxNet events, %d cores, max heap %d MiB%n",
+          events, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
       produce(broker.bootstrapServers(), events);
 
       long started = System.nanoTime();
       long read = readAll(broker.bootstrapServers());
       double plain = seconds(started);
 
-      Replay replay = new Replay(broker.bootstrapServers(), line -> {});
+      Replay replay = new Replay(broker.bootstrapServers(), Duration.ofDays(7), line -> {});
       Replay.Window window = new Replay.Window("ninox", null, Instant.EPOCH, null);
+      System.gc();
+      resetHeapPeaks();
       started = System.nanoTime();
       Replay.Summary first = replay.run(ProviderMappers.forProvider("ninox").orElseThrow(), window);
       double firstSeconds = seconds(started);
+      long firstPeak = heapPeakBytes();
+      System.gc();
+      resetHeapPeaks();
       started = System.nanoTime();
       Replay.Summary again = replay.run(ProviderMappers.forProvider("ninox").orElseThrow(), window);
       double againSeconds = seconds(started);
+      long againPeak = heapPeakBytes();
 
       System.out.println();
       System.out.printf("%-46s %9.0f events/s  (%d in %.1f s)%n", "plain consumer of raw.ninox", read / plain, read, plain);
-      System.out.printf("%-46s %9.0f events/s  (%.1f s; %s)%n", "replay into empty canonical topics",
-          first.read() / firstSeconds, firstSeconds, first);
-      System.out.printf("%-46s %9.0f events/s  (%.1f s incl. reading the canonical state; %s)%n",
-          "replay of the same window (nothing changed)", again.read() / againSeconds, againSeconds, again);
+      System.out.printf("%-46s %9.0f events/s  (%.1f s; peak heap %d MiB; %s)%n", "replay into empty canonical topics",
+          first.read() / firstSeconds, firstSeconds, firstPeak >> 20, first);
+      System.out.printf("%-46s %9.0f events/s  (%.1f s incl. reading the canonical state; peak heap %d MiB; %s)%n",
+          "replay of the same window (nothing changed)", again.read() / againSeconds, againSeconds, againPeak >> 20, again);
     }
   }
 
@@ -111,6 +124,19 @@ public final class ReplayBenchmark {
       }
       return read;
     }
+  }
+
+  private static void resetHeapPeaks() {
+    heapPools().forEach(MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  /** The sum of each heap pool's peak since the reset: an upper bound of the peak heap in use. */
+  private static long heapPeakBytes() {
+    return heapPools().stream().mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+  }
+
+  private static List<MemoryPoolMXBean> heapPools() {
+    return ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP).toList();
   }
 
   private static double seconds(long startedNanos) {

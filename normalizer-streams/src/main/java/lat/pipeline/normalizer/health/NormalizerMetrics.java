@@ -3,6 +3,7 @@ package lat.pipeline.normalizer.health;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import lat.pipeline.normalizer.topology.NormalizationPath;
 
 /** Counts what the normalizer chose not to emit, and why: the figures an operator watches. */
 public final class NormalizerMetrics {
@@ -23,7 +24,19 @@ public final class NormalizerMetrics {
   }
 
   public void stale(String provider) {
-    counter("normalizer_stale", "Updates older than the last one applied to the same entity", provider).increment();
+    counter("normalizer_stale", "Updates older than the last one emitted for the same entity", provider).increment();
+  }
+
+  public void unchanged(String provider) {
+    counter("normalizer_unchanged", "Deliveries equal to the last state emitted for the same entity", provider).increment();
+  }
+
+  public void skipped(String provider, NormalizationPath.Skip skip) {
+    switch (skip) {
+      case DUPLICATE -> duplicate(provider);
+      case STALE -> stale(provider);
+      case UNCHANGED -> unchanged(provider);
+    }
   }
 
   public void deadLettered(String provider, String step) {

@@ -65,11 +65,6 @@ public final class Json {
     return out.toString();
   }
 
-  /** Hex of SHA-256 over a prefix (e.g. the event type) and the canonical JSON of the content. */
-  public static String contentHash(String prefix, JsonNode node) {
-    return sha256Hex(prefix + "\n" + canonical(node));
-  }
-
   public static String sha256Hex(String text) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

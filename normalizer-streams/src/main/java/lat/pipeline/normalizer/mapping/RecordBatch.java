@@ -54,6 +54,18 @@ public final class RecordBatch {
     return raw.provider() + ":" + raw.tenant() + ":" + String.join(":", parts);
   }
 
+  /**
+   * What every copy of one receipt shares, for providers whose deliveries carry no id of their own:
+   * the receiver's id for it ({@code ce_id}, the same on the spooled copy of a record whose late
+   * acknowledgement also arrived), or without it where the raw record lies. Never a hash of the
+   * content: a return to an earlier state is a new delivery, not a redelivery.
+   */
+  public static String receipt(RawEvent raw) {
+    return raw.receiveId() != null && !raw.receiveId().isBlank()
+        ? "receipt-" + raw.receiveId()
+        : "raw-" + raw.rawTopic() + "-" + raw.rawPartition() + "-" + raw.rawOffset();
+  }
+
   /** @param value builds the record around the metadata it is given */
   public RecordBatch add(CanonicalEntity entity, String entityId, Function<Metadata, SpecificRecord> value) {
     drafts.add(new Draft(entity, entityId, value));

@@ -1,9 +1,12 @@
 package lat.pipeline.normalizer.replay;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import lat.pipeline.normalizer.dlq.DeadLetters;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.topology.CanonicalTopics;
+import lat.pipeline.normalizer.topology.NormalizationPath;
 import lat.pipeline.schemas.Topic;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,29 +20,55 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Writes what a replay or a re-drive produces: canonical records through the canonical topics'
- * serdes, and dead letters in the normalizer's format. A value the serde cannot write (registry
- * down, schema refused) becomes a dead letter, as it does in the topology.
+ * Writes what a replay or a re-drive produces from a {@link NormalizationPath.Outcome}: canonical
+ * records through the canonical topics' serdes, and dead letters in the normalizer's format. A value
+ * the serde cannot write (registry down, schema refused) becomes a dead letter, as it does in the
+ * topology. Every send's result is checked: {@link #flush()} fails if any send failed, so a caller
+ * commits its progress only once everything it wrote is stored. One idempotent producer, so the
+ * records of an entity stay in the order they were written.
  */
 final class CanonicalWriter implements AutoCloseable {
 
-  /** Where a raw record lies, for the dead-letter headers. */
-  record Source(String topic, int partition, long offset, byte[] key, byte[] value, Headers headers) {}
+  /** A raw record and its key, for the dead-letter record. */
+  record Source(byte[] key, NormalizationPath.RawRecord raw) {}
 
   private final Producer<String, byte[]> producer;
+  private final AtomicReference<Exception> failedSend = new AtomicReference<>();
 
   CanonicalWriter(String bootstrapServers) {
-    this.producer = new KafkaProducer<>(Map.of(
+    this(new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 20,
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+  }
+
+  /** Over a given producer: the tests' MockProducer. */
+  CanonicalWriter(Producer<String, byte[]> producer) {
+    this.producer = producer;
+  }
+
+  /** Writes the outcome of one raw record and counts it. */
+  void write(NormalizationPath.Outcome outcome, Source source, Replay.Counts counts) {
+    if (outcome instanceof NormalizationPath.DeadLetter dead) {
+      deadLetter(source, dead.step(), dead.reason());
+      counts.deadLettered++;
+    } else if (outcome instanceof NormalizationPath.Records records) {
+      counts.unchanged += records.skipped().size();
+      for (CanonicalRecord record : records.emit()) {
+        if (write(record, source)) {
+          counts.emitted++;
+        } else {
+          counts.deadLettered++;
+        }
+      }
+    }
   }
 
   /** Writes the record; returns false when it had to be dead-lettered instead. */
-  boolean write(CanonicalRecord record, Source source) {
+  private boolean write(CanonicalRecord record, Source source) {
     Topic<String, ? extends SpecificRecord> topic = CanonicalTopics.of(record.entity());
     byte[] value;
     try {
@@ -48,19 +77,33 @@ final class CanonicalWriter implements AutoCloseable {
       deadLetter(source, "serialize", DeadLetters.describe(e));
       return false;
     }
-    producer.send(new ProducerRecord<>(topic.name(), null, record.key(), value, new RecordHeaders()));
+    send(new ProducerRecord<>(topic.name(), null, record.key(), value, new RecordHeaders()));
     return true;
   }
 
   void deadLetter(Source source, String step, String reason) {
-    Headers headers = DeadLetters.headers(source.headers(), step, reason, source.topic(), source.partition(), source.offset());
-    ProducerRecord<byte[], byte[]> dead = DeadLetters.record(source.key(), source.value(), headers);
-    producer.send(new ProducerRecord<>(dead.topic(), null,
-        dead.key() == null ? null : new String(dead.key(), java.nio.charset.StandardCharsets.UTF_8), dead.value(), headers));
+    NormalizationPath.RawRecord raw = source.raw();
+    Headers headers = DeadLetters.headers(raw.headers(), step, reason, raw.topic(), raw.partition(), raw.offset());
+    ProducerRecord<byte[], byte[]> dead = DeadLetters.record(source.key(), raw.value(), headers);
+    send(new ProducerRecord<>(dead.topic(), null,
+        dead.key() == null ? null : new String(dead.key(), StandardCharsets.UTF_8), dead.value(), headers));
   }
 
+  private void send(ProducerRecord<String, byte[]> record) {
+    producer.send(record, (metadata, exception) -> {
+      if (exception != null) {
+        failedSend.compareAndSet(null, exception);
+      }
+    });
+  }
+
+  /** Waits for every send; throws if any of them failed. */
   void flush() {
     producer.flush();
+    Exception failed = failedSend.get();
+    if (failed != null) {
+      throw new IllegalStateException("A write to Kafka failed, nothing is committed: " + DeadLetters.describe(failed), failed);
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -6,12 +6,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
-import lat.pipeline.normalizer.mapping.CanonicalRecord;
-import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
-import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.topology.NormalizationPath;
 import lat.pipeline.normalizer.topology.RawRecords;
 import lat.pipeline.schemas.DeadLetterHeaders;
 import lat.pipeline.schemas.Topics;
@@ -25,29 +22,36 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * {@code ./pipeline redrive}: sends the records of {@code dlq.normalizer} back through the mappers
- * (a fault that has passed, such as the registry being down, or a mapper since fixed); what still
- * fails is dead-lettered again with its new reason. Its consumer group remembers how far it got, so
- * a second run takes only newer dead letters; {@code --since} starts at a time instead. Bounded: it
- * stops where the dead-letter topic ended when it started.
+ * {@code ./pipeline redrive}: sends the records of {@code dlq.normalizer} back through the
+ * topology's own path ({@link NormalizationPath}: the same mappers, dedupe and order guard), starting
+ * from the latest record emitted for each entity, so a record dead-lettered while the registry was
+ * down never overwrites a newer version of its entity; what still fails is dead-lettered again with
+ * its new reason. Dead letters keep their raw key (the tenant), so an entity's stay in order on one
+ * partition, and are written by one idempotent producer in that order. Its consumer group remembers
+ * how far it got, committed only once every write succeeded, so a second run takes only newer dead
+ * letters; {@code --since} starts at a time instead. Bounded: it stops where the dead-letter topic
+ * ended when it started.
  */
 public final class Redrive {
 
   static final String GROUP = "normalizer-redrive";
 
   private final String bootstrapServers;
-  private final List<ProviderMapper> mappers;
+  private final Duration dedupeRetention;
+  private final Map<String, NormalizationPath> pathsByRawTopic = new HashMap<>();
   private final Consumer<String> progress;
 
-  public Redrive(String bootstrapServers, List<ProviderMapper> mappers, Consumer<String> progress) {
+  public Redrive(String bootstrapServers, Duration dedupeRetention, List<ProviderMapper> mappers, Consumer<String> progress) {
     this.bootstrapServers = bootstrapServers;
-    this.mappers = mappers;
+    this.dedupeRetention = dedupeRetention;
+    mappers.forEach(mapper -> pathsByRawTopic.put(mapper.rawTopic().name(), new NormalizationPath(mapper)));
     this.progress = progress;
   }
 
   public Replay.Summary run(Instant since) {
     Replay.Counts counts = new Replay.Counts();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig());
+         LocalState state = new LocalState(dedupeRetention).loadCanonical(bootstrapServers, "");
          CanonicalWriter writer = new CanonicalWriter(bootstrapServers)) {
       List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ_NORMALIZER.name()).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
@@ -65,7 +69,7 @@ public final class Redrive {
           Long stop = remaining.get(new TopicPartition(deadLetter.topic(), deadLetter.partition()));
           if (stop != null && deadLetter.offset() < stop) {
             counts.read++;
-            redriveOne(deadLetter, writer, counts);
+            redriveOne(deadLetter, state, writer, counts);
             counts.report(progress);
           }
         }
@@ -79,44 +83,21 @@ public final class Redrive {
     return counts.summary();
   }
 
-  private void redriveOne(ConsumerRecord<String, byte[]> deadLetter, CanonicalWriter writer, Replay.Counts counts) {
+  private void redriveOne(ConsumerRecord<String, byte[]> deadLetter, LocalState state, CanonicalWriter writer, Replay.Counts counts) {
     String sourceTopic = RawRecords.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_TOPIC);
     int sourcePartition = parseOr(RawRecords.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_PARTITION), -1);
     long sourceOffset = parseOr(RawRecords.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_OFFSET), -1);
-    CanonicalWriter.Source source = new CanonicalWriter.Source(sourceTopic, sourcePartition, sourceOffset,
-        deadLetter.key() == null ? null : deadLetter.key().getBytes(StandardCharsets.UTF_8), deadLetter.value(),
-        deadLetter.headers());
-    Optional<ProviderMapper> mapper = mappers.stream().filter(m -> m.rawTopic().name().equals(sourceTopic)).findFirst();
-    if (mapper.isEmpty()) {
+    NormalizationPath.RawRecord raw = new NormalizationPath.RawRecord(
+        sourceTopic, sourcePartition, sourceOffset, deadLetter.timestamp(), deadLetter.headers(), deadLetter.value());
+    CanonicalWriter.Source source = new CanonicalWriter.Source(
+        deadLetter.key() == null ? null : deadLetter.key().getBytes(StandardCharsets.UTF_8), raw);
+    NormalizationPath path = sourceTopic == null ? null : pathsByRawTopic.get(sourceTopic);
+    if (path == null) {
       writer.deadLetter(source, "redrive", "No mapper reads " + sourceTopic + "; re-drive does not apply");
       counts.deadLettered++;
       return;
     }
-    Optional<RawEvent> event = RawRecords.toRawEvent(mapper.get().provider(), deadLetter.headers(),
-        deadLetter.timestamp(), sourceTopic, sourcePartition, sourceOffset, deadLetter.value());
-    if (event.isEmpty()) {
-      writer.deadLetter(source, "headers", "The record has no tenant header");
-      counts.deadLettered++;
-      return;
-    }
-    MappingResult result = mapper.get().map(event.get());
-    if (result instanceof MappingResult.Failed failed) {
-      writer.deadLetter(source, failed.step(), failed.reason());
-      counts.deadLettered++;
-      return;
-    }
-    if (((MappingResult.Mapped) result).records().isEmpty()) {
-      writer.deadLetter(source, MappingResult.Failed.MAP, "The " + mapper.get().provider() + " mapper produced no record");
-      counts.deadLettered++;
-      return;
-    }
-    for (CanonicalRecord record : ((MappingResult.Mapped) result).records()) {
-      if (writer.write(record, source)) {
-        counts.emitted++;
-      } else {
-        counts.deadLettered++;
-      }
-    }
+    writer.write(path.normalize(raw, state), source, counts);
   }
 
   private void seekStart(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, Instant since) {

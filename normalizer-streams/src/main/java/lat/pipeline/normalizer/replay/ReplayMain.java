@@ -38,11 +38,11 @@ public final class ReplayMain {
       Replay.Window window = new Replay.Window(provider, options.get("tenant"),
           time(required(options, "from")), options.containsKey("to") ? time(options.get("to")) : null);
       System.out.println("Replaying " + window + " from " + mapper.rawTopic().name());
-      summary = new Replay(config.bootstrapServers(), System.out::println).run(mapper, window);
+      summary = new Replay(config.bootstrapServers(), config.dedupeRetention(), System.out::println).run(mapper, window);
     } else {
       Instant since = options.containsKey("since") ? time(options.get("since")) : null;
       System.out.println("Re-driving dlq.normalizer " + (since == null ? "from where the last re-drive stopped" : "since " + since));
-      summary = new Redrive(config.bootstrapServers(), ProviderMappers.all(), System.out::println).run(since);
+      summary = new Redrive(config.bootstrapServers(), config.dedupeRetention(), ProviderMappers.all(), System.out::println).run(since);
     }
     System.out.println("Done: " + summary);
   }

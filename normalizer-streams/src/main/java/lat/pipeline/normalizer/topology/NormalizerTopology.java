@@ -24,9 +24,9 @@ import org.apache.kafka.streams.processor.api.ContextualFixedKeyProcessor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The normalizer, top-down: for each provider, read its raw topic, map, send what cannot be mapped
- * to the dead-letter topic, deduplicate and guard the order, and write each canonical record to its
- * entity's topic. Each provider is its own sub-topology with its own stores, so providers scale and
+ * The normalizer, top-down: for each provider, read its raw topic, normalize each record
+ * ({@link NormalizationPath}: map, deduplicate, guard the order, drop no-ops), send what cannot be
+ * mapped to the dead-letter topic, and write each canonical record to its entity's topic. Each provider is its own sub-topology with its own stores, so providers scale and
  * fail independently and need not be co-partitioned.
  */
 public final class NormalizerTopology {
@@ -50,22 +50,22 @@ public final class NormalizerTopology {
 
   private void normalize(StreamsBuilder builder, ProviderMapper mapper) {
     String provider = mapper.provider();
-    addDedupeStores(builder, provider);
-    KStream<String, Normalized> mapped = map(readRaw(builder, mapper), mapper);
-    mapped.split(Named.as("route-" + provider + "-"))
+    addStores(builder, provider);
+    KStream<String, Normalized> normalized = readRaw(builder, mapper).process(
+        () -> new NormalizeRawRecords(new NormalizationPath(mapper), seenEventsStore(provider), lastEmittedStore(provider),
+            dedupeRetention, metrics),
+        Named.as("normalize-" + provider), seenEventsStore(provider), lastEmittedStore(provider));
+    normalized.split(Named.as("route-" + provider + "-"))
         .branch((key, value) -> value instanceof Normalized.DeadLetter,
             Branched.withConsumer(deadLetters -> writeDeadLetters(deadLetters, provider), "dead-letters"))
-        .defaultBranch(Branched.withConsumer(
-            canonical -> writeCanonical(deduplicateAndGuardOrder(canonical, provider), provider), "canonical"));
+        .defaultBranch(Branched.withConsumer(canonical -> writeCanonical(
+            canonical.mapValues(value -> ((Normalized.Canonical) value).record(), Named.as("as-canonical-" + provider)),
+            provider), "canonical"));
   }
 
   private KStream<String, byte[]> readRaw(StreamsBuilder builder, ProviderMapper mapper) {
     Topic<String, byte[]> raw = mapper.rawTopic();
     return builder.stream(raw.name(), Consumed.with(raw.keySerde(), raw.valueSerde()).withName("read-" + raw.name()));
-  }
-
-  private KStream<String, Normalized> map(KStream<String, byte[]> raw, ProviderMapper mapper) {
-    return raw.process(() -> new MapRawEvents(mapper), Named.as("map-" + mapper.provider()));
   }
 
   private void writeDeadLetters(KStream<String, Normalized> deadLetters, String provider) {
@@ -85,27 +85,19 @@ public final class NormalizerTopology {
                 .withName("write-dead-letters-" + provider));
   }
 
-  private void addDedupeStores(StreamsBuilder builder, String provider) {
+  private void addStores(StreamsBuilder builder, String provider) {
     // A window store forgets each event id once the dedupe retention has passed.
     builder.addStateStore(SeenEventIds.storeBuilder(seenEventsStore(provider), dedupeRetention));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(latestSourceTimeStore(provider)), Serdes.String(), Serdes.Long()));
-  }
-
-  private KStream<String, CanonicalRecord> deduplicateAndGuardOrder(KStream<String, Normalized> canonical, String provider) {
-    return canonical
-        .mapValues(value -> (Normalized.Canonical) value, Named.as("as-canonical-" + provider))
-        .process(() -> new DeduplicateAndGuardOrder(
-                provider, seenEventsStore(provider), latestSourceTimeStore(provider), dedupeRetention, metrics),
-            Named.as("dedupe-and-guard-order-" + provider), seenEventsStore(provider), latestSourceTimeStore(provider));
+        Stores.persistentKeyValueStore(lastEmittedStore(provider)), Serdes.String(), Serdes.String()));
   }
 
   private static String seenEventsStore(String provider) {
     return provider + "-seen-event-ids";
   }
 
-  private static String latestSourceTimeStore(String provider) {
-    return provider + "-latest-source-time";
+  private static String lastEmittedStore(String provider) {
+    return provider + "-last-emitted";
   }
 
   private void writeCanonical(KStream<String, CanonicalRecord> records, String provider) {

@@ -31,6 +31,12 @@ public final class TestEvents {
         event.provider(), event.tenant(), event.eventType(), "rcv-0002", RECEIVED_AT.plusSeconds(30), event.rawTopic(), 1, 4242L, body);
   }
 
+  /** The same receipt stored again (the spooled copy of a record whose late acknowledgement also arrived). */
+  public static RawEvent storedAgain(RawEvent event, byte[] body) {
+    return new RawEvent(event.provider(), event.tenant(), event.eventType(), event.receiveId(), event.receivedAt(),
+        event.rawTopic(), event.rawPartition(), event.rawOffset() + 1, body);
+  }
+
   /** The topic the provider's mapper reads: raw.{provider}, or raw.bsale.resources for Bsale. */
   public static String rawTopic(String provider) {
     return ProviderMappers.forProvider(provider).map(m -> m.rawTopic().name()).orElse("raw." + provider);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.TestMappers;
 import lat.pipeline.schemas.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
@@ -53,6 +55,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayAndRedriveTest {
 
+  private static final Duration RETENTION = Duration.ofDays(7);
+
   private final String tenant = "replay" + UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeAll
@@ -70,14 +74,14 @@ class ReplayAndRedriveTest {
     runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 4);
     assertThat(customers()).hasSize(4);
 
-    Replay replay = new Replay(SharedKafka.broker().bootstrapServers(), line -> {});
+    Replay replay = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {});
     Replay.Window window = new Replay.Window("alegra", tenant, Instant.EPOCH, null);
     Replay.Summary same = replay.run(ProviderMappers.forProvider("alegra").orElseThrow(), window);
     assertThat(same.read()).isEqualTo(4);
     assertThat(same.emitted()).isZero();
     assertThat(same.unchanged()).isEqualTo(4);
 
-    Replay.Summary fixed = replay.run(new RenamingClient2(ProviderMappers.forProvider("alegra").orElseThrow()), window);
+    Replay.Summary fixed = replay.run(new RenamingClient(ProviderMappers.forProvider("alegra").orElseThrow(), "2", "BETO (CORREGIDO)"), window);
     assertThat(fixed.emitted()).isEqualTo(1);
     List<Customer> after = customers();
     assertThat(after).hasSize(5);
@@ -87,8 +91,75 @@ class ReplayAndRedriveTest {
     assertThat(after.stream().filter(c -> !c.getId().equals("2"))).hasSize(3);
   }
 
+  // Fails on main before this change: "Eva" was an earlier version of client 5, so the corrected
+  // last state counted as unchanged and the canonical state stayed "Eva Luna".
   @Test
   @Order(2)
+  void replayComparesWithTheLatestEmittedStateNotWithAnyEarlierVersion() throws Exception {
+    produceRaw(Topics.RAW_ALEGRA.name(), client("5", "Eva"));
+    produceRaw(Topics.RAW_ALEGRA.name(), client("5", "Eva Luna"));
+    runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 2);
+
+    Replay.Summary fixed = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+        .run(new RenamingClient(ProviderMappers.forProvider("alegra").orElseThrow(), "5", "Eva"),
+            new Replay.Window("alegra", tenant, Instant.EPOCH, null));
+
+    assertThat(fixed.emitted()).isEqualTo(1);
+    assertThat(customers()).extracting(Customer::getLegalName).containsExactly("Eva", "Eva Luna", "Eva");
+  }
+
+  // Fails on main before this change: replay counted the raw record and emitted nothing, no dead letter.
+  @Test
+  @Order(3)
+  void replayDeadLettersARawRecordTheMapperTurnsIntoNothingAsTheTopologyDoes() throws Exception {
+    produceRaw(Topics.RAW_ALEGRA.name(), client("6", "Nadie"));
+    ProviderMapper yieldsNothing = TestMappers.yieldingNothing("alegra");
+
+    Replay.Summary summary = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+        .run(yieldsNothing, new Replay.Window("alegra", tenant, Instant.EPOCH, null));
+
+    assertThat(summary.deadLettered()).isEqualTo(1);
+    assertThat(deadLettersFor("map")).singleElement()
+        .satisfies(dead -> assertThat(new String(dead.headers().lastHeader(DeadLetterHeaders.REASON).value(),
+            StandardCharsets.UTF_8)).contains("produced no record"));
+  }
+
+  // Fails on main before this change: re-drive wrote the old version after the newer one, so the
+  // entity's last state went back to "Viejo".
+  @Test
+  @Order(4)
+  void aReDrivenDeadLetterNeverOverwritesANewerVersionOfItsEntity() throws Exception {
+    Instant started = Instant.now();
+    produceRaw(Topics.RAW_ALEGRA.name(), client("8", "Viejo"));
+    produceRaw(Topics.RAW_ALEGRA.name(), client("8", "Nuevo"));
+    // As the topology does when the registry is down for the first and back for the second.
+    ProviderMapper failsOnTheOldVersion = new ProviderMapper() {
+      private final ProviderMapper real = ProviderMappers.forProvider("alegra").orElseThrow();
+
+      @Override
+      public String provider() {
+        return "alegra";
+      }
+
+      @Override
+      public MappingResult map(RawEvent event) {
+        return new String(event.body(), StandardCharsets.UTF_8).contains("Viejo")
+            ? new MappingResult.Failed("serialize", "the registry did not answer") : real.map(event);
+      }
+    };
+    new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+        .run(failsOnTheOldVersion, new Replay.Window("alegra", tenant, started, null));
+    assertThat(deadLettersFor("serialize")).hasSize(1);
+
+    Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(), line -> {})
+        .run(started);
+
+    assertThat(customers()).extracting(Customer::getLegalName).containsExactly("Nuevo");
+    assertThat(summary.unchanged()).isPositive();
+  }
+
+  @Test
+  @Order(5)
   void aRecordDeadLetteredWhileTheRegistryWasDownGoesThroughOnRedrive() throws Exception {
     Instant started = Instant.now();
     Path logs = Files.createTempDirectory("redrive-registry");
@@ -112,7 +183,7 @@ class ReplayAndRedriveTest {
       CanonicalRegistry canonical = new CanonicalRegistry(again.baseUrl());
       canonical.registerCanonicalSchemas();
       Topics.configureCanonicalSerdes(canonical.serdeConfig());
-      Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), ProviderMappers.all(), line -> {})
+      Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(), line -> {})
           .run(started);
       // Every record the outage dead-lettered goes through, this tenant's among them.
       assertThat(summary.emitted()).isPositive();
@@ -123,8 +194,8 @@ class ReplayAndRedriveTest {
     }
   }
 
-  /** The Alegra mapper with one correction: client 2's name, as a mapper fix would change it. */
-  private record RenamingClient2(ProviderMapper real) implements ProviderMapper {
+  /** The Alegra mapper with one correction: one client's name, as a mapper fix would change it. */
+  private record RenamingClient(ProviderMapper real, String id, String name) implements ProviderMapper {
     @Override
     public String provider() {
       return real.provider();
@@ -136,8 +207,8 @@ class ReplayAndRedriveTest {
       if (result instanceof MappingResult.Mapped mapped) {
         List<CanonicalRecord> corrected = new ArrayList<>();
         for (CanonicalRecord record : mapped.records()) {
-          if (record.value() instanceof Customer customer && customer.getId().equals("2")) {
-            Customer fixed = Customer.newBuilder(customer).setLegalName("BETO (CORREGIDO)").build();
+          if (record.value() instanceof Customer customer && customer.getId().equals(id)) {
+            Customer fixed = Customer.newBuilder(customer).setLegalName(name).build();
             corrected.add(new CanonicalRecord(record.entity(), record.key(), fixed, record.eventId(), record.sourceTime()));
           } else {
             corrected.add(record);

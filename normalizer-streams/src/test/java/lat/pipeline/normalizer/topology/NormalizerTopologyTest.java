@@ -13,9 +13,8 @@ import java.util.UUID;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
-import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
-import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.TestMappers;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
@@ -102,7 +101,9 @@ class NormalizerTopologyTest {
         assertThat(bsale ? readFetchRequests().size() : countAllCanonical()).as("redelivery of " + fixture).isZero();
       }
       String counted = provider.equals("bsale") ? BsaleNotifications.METRICS_TAG : provider;
-      assertThat(metrics.count("normalizer_duplicates", counted)).isPositive();
+      // A provider's own delivery id catches a redelivery as a duplicate; without one, the no-op check does.
+      assertThat(metrics.count("normalizer_duplicates", counted) + metrics.count("normalizer_unchanged", counted))
+          .isPositive();
     }
   }
 
@@ -203,6 +204,72 @@ class NormalizerTopologyTest {
     assertThat(metrics.count("normalizer_stale", "bsale")).isEqualTo(1.0);
   }
 
+  // Fails on main before this change: the stock came out as [8, 7], the return to 8 having the
+  // content-hash event id of the first delivery.
+  @Test
+  void aNinoxStockThatReturnsToAnEarlierQuantityIsEmittedEachTime() {
+    for (int units : new int[] {8, 7, 8}) {
+      pipe("ninox", ("[{\"articuloId\": 31, \"colorId\": 1, \"talleId\": 2, \"unidades\": " + units + "}]")
+          .getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    assertThat(read(Topics.CANONICAL_STOCK)).extracting(r -> r.value().getQuantity().intValue()).containsExactly(8, 7, 8);
+    // The article itself did not change after the first delivery: one product record.
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).hasSize(1);
+  }
+
+  // Fails on main before this change: the prices came out as [100, 120].
+  @Test
+  void anAlegraPriceThatReturnsToAnEarlierAmountIsEmittedEachTime() {
+    for (int price : new int[] {100, 120, 100}) {
+      pipe("alegra", ("{\"subject\":\"edit-item\",\"message\":{\"item\":{\"id\":\"865\",\"name\":\"Ítem\","
+          + "\"price\":[{\"id\":\"1\",\"price\":" + price + "}]}}}").getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    assertThat(read(Topics.CANONICAL_PRICES)).extracting(r -> r.value().getNet().getAmount().intValue())
+        .containsExactly(100, 120, 100);
+  }
+
+  // Fails on main before this change: the second deactivation had the first one's event id, two records.
+  @Test
+  void aNinoxArticleDeactivatedReactivatedAndDeactivatedAgainGivesThreeRecords() {
+    byte[] deactivated = "{\"articuloId\": 77, \"eliminado\": true}".getBytes(StandardCharsets.UTF_8);
+    pipe("ninox", deactivated, null);
+    pipe("ninox", "[{\"articuloId\": 77, \"colorId\": 1, \"talleId\": 1, \"eliminado\": false}]"
+        .getBytes(StandardCharsets.UTF_8), null);
+    pipe("ninox", deactivated, null);
+
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).extracting(r -> r.value().getActive()).containsExactly(false, true, false);
+  }
+
+  @Test
+  void aDeliveryEqualToTheLastStateIsANoOpAndTheSameReceiptStoredTwiceIsADuplicate() {
+    byte[] body = "[{\"articuloId\": 32, \"colorId\": 1, \"talleId\": 2, \"unidades\": 5}]".getBytes(StandardCharsets.UTF_8);
+    pipe("ninox", body, null);
+    pipe("ninox", body, null);
+    String receipt = UUID.randomUUID().toString();
+    byte[] changed = "[{\"articuloId\": 32, \"colorId\": 1, \"talleId\": 2, \"unidades\": 4}]".getBytes(StandardCharsets.UTF_8);
+    pipeTo(Topics.RAW_NINOX, "ninox", changed, null, receipt);
+    pipeTo(Topics.RAW_NINOX, "ninox", changed, null, receipt);
+
+    assertThat(read(Topics.CANONICAL_STOCK)).extracting(r -> r.value().getQuantity().intValue()).containsExactly(5, 4);
+    // Product and stock of the repeat, and the product (unchanged) of the change.
+    assertThat(metrics.count("normalizer_unchanged", "ninox")).isEqualTo(3.0);
+    assertThat(metrics.count("normalizer_duplicates", "ninox")).isEqualTo(2.0); // both records of the second copy
+  }
+
+  @Test
+  void anObumaRedeliveryOfAnEarlierEventIdIsDroppedEvenAfterAnotherChange() {
+    String first = obumaEnvelope("evt-a", "2025-03-01 10:00:00", "A");
+    pipe("obuma", first.getBytes(StandardCharsets.UTF_8), null);
+    pipe("obuma", obumaEnvelope("evt-b", "2025-03-01 10:00:00", "B").getBytes(StandardCharsets.UTF_8), null);
+    pipe("obuma", first.getBytes(StandardCharsets.UTF_8), null);
+    pipe("obuma", obumaEnvelope("evt-c", "2025-03-01 10:00:00", "A").getBytes(StandardCharsets.UTF_8), null);
+
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).extracting(r -> r.value().getName()).containsExactly("A", "B", "A");
+    assertThat(metrics.count("normalizer_duplicates", "obuma")).isEqualTo(1.0);
+  }
+
   private List<TestRecord<String, byte[]>> readFetchRequests() {
     return driver.createOutputTopic(Topics.BSALE_FETCH_REQUESTS.name(),
         Topics.BSALE_FETCH_REQUESTS.keySerde().deserializer(), Topics.BSALE_FETCH_REQUESTS.valueSerde().deserializer())
@@ -223,17 +290,7 @@ class NormalizerTopologyTest {
 
   @Test
   void aMapperThatYieldsNoRecordSendsTheRawRecordToTheDeadLetterTopic() throws Exception {
-    ProviderMapper yieldsNothing = new ProviderMapper() {
-      @Override
-      public String provider() {
-        return "ninox";
-      }
-
-      @Override
-      public MappingResult map(RawEvent event) {
-        return new MappingResult.Mapped(List.of());
-      }
-    };
+    ProviderMapper yieldsNothing = TestMappers.yieldingNothing("ninox");
     driver.close();
     driver = new TopologyTestDriver(new NormalizerTopology(List.of(yieldsNothing), Duration.ofDays(7), metrics).build(),
         driverProperties());
@@ -260,9 +317,13 @@ class NormalizerTopologyTest {
   }
 
   private void pipeTo(Topic<String, byte[]> topic, String provider, byte[] body, String eventKey) {
+    pipeTo(topic, provider, body, eventKey, UUID.randomUUID().toString());
+  }
+
+  private void pipeTo(Topic<String, byte[]> topic, String provider, byte[] body, String eventKey, String receiveId) {
     Headers headers = new RecordHeaders();
     add(headers, CloudEventHeaders.SPEC_VERSION, "1.0");
-    add(headers, CloudEventHeaders.ID, UUID.randomUUID().toString());
+    add(headers, CloudEventHeaders.ID, receiveId);
     add(headers, CloudEventHeaders.SOURCE, CloudEventHeaders.source(provider, TENANT));
     add(headers, CloudEventHeaders.TYPE, eventKey != null ? eventKey : CloudEventHeaders.defaultType(provider));
     add(headers, CloudEventHeaders.TIME, RECEIVED.toString());

@@ -17,8 +17,9 @@ import lat.pipeline.schemas.canonical.DocumentKind;
 
 /**
  * Alegra. Body {@code {subject: "{verb}-{noun}", message: {noun: {...}}}} with full objects, no
- * event id, time or account: the delivery id is subject + entity id + a hash of the body, and
- * there is no source time.
+ * event id, time or account: the delivery id is subject + entity id + the receipt (a redelivery
+ * repeats the body, but so does a real change back to an earlier state, so the no-op check against
+ * the entity's last state, not the id, drops a redelivery), and there is no source time.
  */
 public final class AlegraMapper implements ProviderMapper {
 
@@ -37,7 +38,7 @@ public final class AlegraMapper implements ProviderMapper {
     String subject = body.text("subject");
     JsonNode message = body.node("message");
     if (subject == null) {
-      String deliveryId = RecordBatch.deliveryId(raw, "unknown", Json.contentHash("", body.object()));
+      String deliveryId = RecordBatch.deliveryId(raw, "unknown", RecordBatch.receipt(raw));
       return new RecordBatch(raw, deliveryId, "alegra.webhook", Action.UNKNOWN, null)
           .addEvent("unknown", null, body.object(), Map.of())
           .records();
@@ -56,7 +57,7 @@ public final class AlegraMapper implements ProviderMapper {
     JsonNode entity = message.path(noun).isObject() ? message.path(noun) : message;
     String entityId = entity.isObject() ? Lenient.id(entity.path("id")).orElse(null) : null;
     String deliveryId =
-        RecordBatch.deliveryId(raw, subject, entityId == null ? "-" : entityId, Json.contentHash(subject, body.object()));
+        RecordBatch.deliveryId(raw, subject, entityId == null ? "-" : entityId, RecordBatch.receipt(raw));
     Map<String, String> envelope = body.attributes();
     RecordBatch batch = new RecordBatch(raw, deliveryId, subject, action, null);
     String where = "message." + noun;

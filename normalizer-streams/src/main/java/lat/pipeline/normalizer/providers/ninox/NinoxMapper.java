@@ -23,8 +23,9 @@ import lat.pipeline.schemas.canonical.Product;
  * NinoxNet (Argentina). Three bodies, told apart by shape: the flat array ArticuloConCurva[] (one
  * row per size/colour), the complex Articulo object with curva[] and tags[], and the deactivation
  * {@code {articuloId, eliminado: true}}. Each delivery is a full snapshot of the article (action
- * UPSERTED). No event id, time or tenant in the body: the delivery id is the article id plus a
- * hash of the body.
+ * UPSERTED). No event id, time or tenant in the body, and NinoxNet never retries: every delivery
+ * is a change unless it equals the article's last state, so the delivery id is the article id plus
+ * the receipt, never a hash of the body.
  */
 public final class NinoxMapper implements ProviderMapper {
 
@@ -49,7 +50,7 @@ public final class NinoxMapper implements ProviderMapper {
     }
     JsonFields article = JsonFields.of(body, "body");
     if (!article.has("articuloId")) {
-      String deliveryId = RecordBatch.deliveryId(raw, "unknown", Json.contentHash("", body));
+      String deliveryId = RecordBatch.deliveryId(raw, "unknown", RecordBatch.receipt(raw));
       return new RecordBatch(raw, deliveryId, "ninox.webhook", Action.UNKNOWN, null)
           .addEvent("unknown", null, body, Map.of())
           .records();
@@ -68,14 +69,14 @@ public final class NinoxMapper implements ProviderMapper {
       rowsByArticle.computeIfAbsent(articleId, id -> new ArrayList<>()).add(rows.get(i));
     }
     RecordBatch batch =
-        new RecordBatch(raw, deliveryId(raw, String.join(",", rowsByArticle.keySet()), FLAT, rows), FLAT, Action.UPSERTED, null);
+        new RecordBatch(raw, deliveryId(raw, String.join(",", rowsByArticle.keySet())), FLAT, Action.UPSERTED, null);
     rowsByArticle.values().forEach(articleRows -> NinoxArticles.addFlat(batch, articleRows));
     return batch.records();
   }
 
   private static List<CanonicalRecord> complex(RawEvent raw, JsonFields article) {
     String id = article.requiredId("articuloId");
-    RecordBatch batch = new RecordBatch(raw, deliveryId(raw, id, COMPLEX, article.object()), COMPLEX, Action.UPSERTED, null);
+    RecordBatch batch = new RecordBatch(raw, deliveryId(raw, id), COMPLEX, Action.UPSERTED, null);
     NinoxArticles.addComplex(batch, article);
     return batch.records();
   }
@@ -84,12 +85,12 @@ public final class NinoxMapper implements ProviderMapper {
     String id = article.requiredId("articuloId");
     article.use("eliminado");
     Product.Builder product = Product.newBuilder().setId(id).setActive(false).setAttributes(article.attributes());
-    return new RecordBatch(raw, deliveryId(raw, id, DEACTIVATED, article.object()), DEACTIVATED, Action.DELETED, null)
+    return new RecordBatch(raw, deliveryId(raw, id), DEACTIVATED, Action.DELETED, null)
         .add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build())
         .records();
   }
 
-  private static String deliveryId(RawEvent raw, String articleIds, String shape, JsonNode body) {
-    return RecordBatch.deliveryId(raw, "articulo", articleIds, Json.contentHash(shape, body));
+  private static String deliveryId(RawEvent raw, String articleIds) {
+    return RecordBatch.deliveryId(raw, "articulo", articleIds, RecordBatch.receipt(raw));
   }
 }

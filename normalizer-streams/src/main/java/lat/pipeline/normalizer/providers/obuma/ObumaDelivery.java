@@ -25,7 +25,7 @@ record ObumaDelivery(
   static ObumaDelivery of(RawEvent raw, JsonNode body) {
     String urlKey = urlEventKey(raw);
     if (!isEnvelope(body)) {
-      return new ObumaDelivery(urlKey, body, hashedId(raw, urlKey, body), null, Map.of());
+      return new ObumaDelivery(urlKey, body, receiptId(raw, urlKey), null, Map.of());
     }
     JsonFields envelope = JsonFields.of(body, "envelope");
     JsonNode data = envelope.node("eventData");
@@ -36,7 +36,7 @@ record ObumaDelivery(
     String eventKey = bodyKey != null ? bodyKey : urlKey; // the body names the event best
     String eventId = envelope.id("eventId");
     Instant eventDate = envelope.timestamp("eventDate", ObumaMapper.ZONE);
-    String deliveryId = eventId != null ? RecordBatch.deliveryId(raw, eventId) : hashedId(raw, eventKey, data);
+    String deliveryId = eventId != null ? RecordBatch.deliveryId(raw, eventId) : receiptId(raw, eventKey);
     Map<String, String> extra = new LinkedHashMap<>();
     envelope.attributes().forEach((path, value) -> extra.put("envelope." + path, value));
     return new ObumaDelivery(eventKey, data, deliveryId, eventDate, extra);
@@ -51,9 +51,11 @@ record ObumaDelivery(
     return type == null || type.isBlank() || type.equals(GENERIC_URL_TYPE) ? null : type;
   }
 
-  /** Without OBUMA's eventId: the event key plus a hash of the content, whitespace-insensitive. */
-  private static String hashedId(RawEvent raw, String eventKey, JsonNode data) {
-    String key = eventKey == null ? "unknown" : eventKey;
-    return RecordBatch.deliveryId(raw, key, Json.contentHash(key, data));
+  /**
+   * Without OBUMA's eventId: the event key plus the receipt. Equal content is no proof of a
+   * redelivery (a return to an earlier state looks the same); the no-op check drops a repeat.
+   */
+  private static String receiptId(RawEvent raw, String eventKey) {
+    return RecordBatch.deliveryId(raw, eventKey == null ? "unknown" : eventKey, RecordBatch.receipt(raw));
   }
 }

@@ -2,6 +2,7 @@ package lat.pipeline.normalizer.providers.ninox;
 
 import static lat.pipeline.normalizer.mapping.MappingAssertions.eventIds;
 import static lat.pipeline.normalizer.mapping.MappingAssertions.failed;
+import static lat.pipeline.normalizer.mapping.MappingAssertions.fingerprints;
 import static lat.pipeline.normalizer.mapping.MappingAssertions.mapped;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,9 +10,8 @@ import java.util.List;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.Fixtures;
+import lat.pipeline.normalizer.mapping.MappingAssertions;
 import lat.pipeline.normalizer.mapping.MappingResult;
-import lat.pipeline.normalizer.mapping.RawEvent;
-import lat.pipeline.normalizer.mapping.Reformat;
 import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.schemas.canonical.Event;
 import lat.pipeline.schemas.canonical.Product;
@@ -75,24 +75,21 @@ class NinoxMapperTest {
     assertThat(product.getMetadata().getAction()).hasToString("DELETED");
   }
 
+  // Fails on main before this change: the event id was a hash of the body, so a return to an
+  // earlier state had the id of that earlier delivery and was dropped as a redelivery.
   @Test
-  void redeliveryYieldsTheSameEventIdsWhateverTheWhitespace() {
-    for (var file : Fixtures.shared("ninox")) {
-      RawEvent first = TestEvents.raw("ninox", "ninox.webhook", Fixtures.read(file));
-      RawEvent again = TestEvents.redelivered(first, Reformat.reformatted(Fixtures.read(file)));
-
-      assertThat(eventIds(mapper.map(again))).as(file.getFileName().toString()).isEqualTo(eventIds(mapper.map(first)));
-    }
+  void eventIdsComeFromTheReceiptNeverFromTheContent() {
+    MappingAssertions.eventIdsComeFromTheReceipt(mapper);
   }
 
   @Test
-  void aPriceChangeIsANewEvent() {
-    assertThat(eventIds(map("[{\"articuloId\": 1, \"precio1\": 10}]"))).isNotEqualTo(eventIds(map("[{\"articuloId\": 1, \"precio1\": 11}]")));
+  void aPriceChangeIsAChangeOfContent() {
+    assertThat(fingerprints(map("[{\"articuloId\": 1, \"precio1\": 10}]"))).isNotEqualTo(fingerprints(map("[{\"articuloId\": 1, \"precio1\": 11}]")));
   }
 
   @Test
-  void trailingZerosDoNotChangeTheEventId() {
-    assertThat(eventIds(map("[{\"articuloId\": 1, \"precio1\": 2500.00}]"))).isEqualTo(eventIds(map("[{\"articuloId\": 1, \"precio1\": 2500}]")));
+  void trailingZerosDoNotChangeTheContent() {
+    assertThat(fingerprints(map("[{\"articuloId\": 1, \"precio1\": 2500.00}]"))).isEqualTo(fingerprints(map("[{\"articuloId\": 1, \"precio1\": 2500}]")));
   }
 
   @Test

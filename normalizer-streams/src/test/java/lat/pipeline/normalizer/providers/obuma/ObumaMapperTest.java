@@ -1,6 +1,7 @@
 package lat.pipeline.normalizer.providers.obuma;
 
 import static lat.pipeline.normalizer.mapping.MappingAssertions.eventIds;
+import static lat.pipeline.normalizer.mapping.MappingAssertions.fingerprints;
 import static lat.pipeline.normalizer.mapping.MappingAssertions.failed;
 import static lat.pipeline.normalizer.mapping.MappingAssertions.mapped;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,20 +123,29 @@ class ObumaMapperTest {
   }
 
   @Test
-  void redeliveryYieldsTheSameEventIdsWhateverTheWhitespace() throws IOException {
+  void aBareBodyStoredTwiceUnderOneReceiptYieldsTheSameEventIds() throws IOException {
     for (var file : Fixtures.shared("obuma")) {
       String key = Fixtures.baseName(file);
       RawEvent first = TestEvents.raw("obuma", key, Fixtures.read(file));
-      RawEvent again = TestEvents.redelivered(first, Reformat.reformatted(Fixtures.read(file)));
+      RawEvent again = TestEvents.storedAgain(first, Reformat.reformatted(Fixtures.read(file)));
 
       assertThat(eventIds(mapper.map(again))).as(key).isEqualTo(eventIds(mapper.map(first)));
     }
   }
 
   @Test
-  void differentContentYieldsADifferentEventId() {
-    assertThat(eventIds(map("venta.updatedStatus", "{\"venta_id\": 1, \"venta_estado\": \"EMITIDA\"}")))
-        .isNotEqualTo(eventIds(map("venta.updatedStatus", "{\"venta_id\": 1, \"venta_estado\": \"ANULADA\"}")));
+  void anEnvelopeRedeliveredUnderAnotherReceiptKeepsItsEventId() throws IOException {
+    RawEvent first = TestEvents.raw("obuma", "obuma.webhook",
+        TestEvents.obumaEnvelope("venta.created", JSON.readTree("{\"venta_id\": 1}"), false));
+    RawEvent again = TestEvents.redelivered(first, Reformat.reformatted(first.body()));
+
+    assertThat(eventIds(mapper.map(again))).isEqualTo(eventIds(mapper.map(first)));
+  }
+
+  @Test
+  void differentContentIsADifferentState() {
+    assertThat(fingerprints(map("venta.updatedStatus", "{\"venta_id\": 1, \"venta_estado\": \"EMITIDA\"}")))
+        .isNotEqualTo(fingerprints(map("venta.updatedStatus", "{\"venta_id\": 1, \"venta_estado\": \"ANULADA\"}")));
   }
 
   @Test

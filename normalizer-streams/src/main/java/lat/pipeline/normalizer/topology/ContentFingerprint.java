@@ -1,4 +1,4 @@
-package lat.pipeline.normalizer.replay;
+package lat.pipeline.normalizer.topology;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,21 +8,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
+import lat.pipeline.schemas.canonical.Metadata;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
  * What a canonical record says about its entity, without where it came from: a hash of every field
- * but {@code metadata} (whose event id, receive time and raw offset differ on every replay), with
+ * but {@code metadata} (whose event id, receive time and raw offset differ on every delivery), plus
+ * the metadata's action (a deletion with the same fields as the last state is still a change), with
  * map entries in key order so that a decoded record and a freshly mapped one compare equal.
  */
-final class ContentFingerprint {
+public final class ContentFingerprint {
 
   private ContentFingerprint() {}
 
-  static String of(IndexedRecord record) {
+  public static String of(IndexedRecord record) {
     StringBuilder text = new StringBuilder();
     for (Schema.Field field : record.getSchema().getFields()) {
-      if (!field.name().equals("metadata")) {
+      if (field.name().equals("metadata")) {
+        text.append("action=").append(((Metadata) record.get(field.pos())).getAction()).append(';');
+      } else {
         text.append(field.name()).append('=');
         append(text, record.get(field.pos()));
         text.append(';');

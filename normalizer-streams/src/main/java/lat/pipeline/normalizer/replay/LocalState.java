@@ -1,0 +1,136 @@
+package lat.pipeline.normalizer.replay;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.topology.CanonicalTopics;
+import lat.pipeline.normalizer.topology.LastEmitted;
+import lat.pipeline.normalizer.topology.NormalizationPath;
+import lat.pipeline.schemas.Topic;
+import org.apache.avro.specific.SpecificRecord;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteOptions;
+
+/**
+ * What replay and re-drive remember while they run, in a RocksDB store in a temporary directory
+ * (off the heap, so memory stays bounded however long the raw topic is kept): the last state
+ * emitted for each entity, first read from the canonical topics (the latest record per key), then
+ * updated as records are emitted; and the event ids seen, forgotten after the dedupe retention as
+ * in the topology. Deleted on close.
+ */
+final class LocalState implements NormalizationPath.State, AutoCloseable {
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private static final byte SEEN = 's';
+  private static final byte EMITTED = 'e';
+
+  private final Path directory;
+  private final Options options;
+  private final WriteOptions writes;
+  private final RocksDB db;
+  private final long retentionMillis;
+  private long entities;
+
+  LocalState(Duration retention) {
+    try {
+      this.directory = Files.createTempDirectory("normalizer-replay-state");
+      this.options = new Options().setCreateIfMissing(true);
+      // Rebuilt from the canonical topics on every run: no write-ahead log needed.
+      this.writes = new WriteOptions().setDisableWAL(true);
+      this.db = RocksDB.open(options, directory.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("Could not open the replay's local store", e);
+    }
+    this.retentionMillis = retention.toMillis();
+  }
+
+  /** Reads every canonical topic's latest record per key whose key starts with the prefix. */
+  LocalState loadCanonical(String bootstrapServers, String keyPrefix) {
+    for (CanonicalEntity entity : CanonicalEntity.values()) {
+      Topic<String, ? extends SpecificRecord> topic = CanonicalTopics.of(entity);
+      BoundedRead.of(bootstrapServers, topic.name(), null, null).forEach(record -> {
+        if (record.key() != null && record.key().startsWith(keyPrefix) && record.value() != null) {
+          SpecificRecord value = topic.valueSerde().deserializer().deserialize(topic.name(), record.headers(), record.value());
+          emitted(CanonicalRecord.entityKey(entity, record.key()), LastEmitted.of(value));
+        }
+      });
+    }
+    return this;
+  }
+
+  /** Entities written to the store, counting one updated twice twice: for the progress line. */
+  long entitiesWritten() {
+    return entities;
+  }
+
+  @Override
+  public boolean firstSighting(String eventId, long now) {
+    byte[] key = key(SEEN, eventId);
+    byte[] seenAt = get(key);
+    if (seenAt != null && Math.abs(now - ByteBuffer.wrap(seenAt).getLong()) <= retentionMillis) {
+      return false;
+    }
+    put(key, ByteBuffer.allocate(Long.BYTES).putLong(now).array());
+    return true;
+  }
+
+  @Override
+  public LastEmitted lastEmitted(String entityKey) {
+    byte[] last = get(key(EMITTED, entityKey));
+    return last == null ? null : LastEmitted.decode(new String(last, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void emitted(String entityKey, LastEmitted last) {
+    entities++;
+    put(key(EMITTED, entityKey), last.encode().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] key(byte kind, String name) {
+    byte[] text = name.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(text.length + 1).put(kind).put(text).array();
+  }
+
+  private byte[] get(byte[] key) {
+    try {
+      return db.get(key);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("The replay's local store failed to read", e);
+    }
+  }
+
+  private void put(byte[] key, byte[] value) {
+    try {
+      db.put(writes, key, value);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("The replay's local store failed to write", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    db.close();
+    writes.close();
+    options.close();
+    try (Stream<Path> files = Files.walk(directory)) {
+      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
