@@ -17,9 +17,4 @@ public record BsaleResponse(String request, int status, byte[] body, Duration re
   public boolean retryable() {
     return status == 429 || status >= 500;
   }
-
-  /** The token is wrong (401), the company is blocked (402) or not allowed (403): park, don't retry. */
-  public boolean credentialsRefused() {
-    return status == 401 || status == 402 || status == 403;
-  }
 }
