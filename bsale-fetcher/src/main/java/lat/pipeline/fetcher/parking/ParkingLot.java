@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Companies whose token Bsale refused (401, 402 blocked, 403), that have no token, or for which
  * Bsale did not answer within the retries and the wait bound: their fetches wait here, in order,
- * instead of being retried in a hot loop or given up. Every {@code recheck} the oldest of them is
+ * instead of being retried in a hot loop or given up. Every {@code recheck} one of them (in turn) is
  * tried again as a probe (with the token files re-read); only when a probe has gone through (a real
  * Bsale call with the company's token) do the company's fetches flow again, each with its full wait
  * bound: time parked does not count. Parked fetches are not lost: their offsets are not committed
@@ -79,8 +79,9 @@ public final class ParkingLot {
   }
 
   /**
-   * The probe did not go through: the company waits for the next re-check, with the probe first in
-   * line unless {@code keep} is false (its partition went to another instance meanwhile).
+   * The probe did not go through: the company waits for the next re-check, with the probe last in
+   * line (so one resource Bsale cannot answer does not stand in front of the company's other fetches
+   * at every re-check), unless {@code keep} is false (its partition went to another instance meanwhile).
    */
   public void probeFailed(PendingFetch probe, String reason, boolean keep, Instant now) {
     Parked parked = companies.get(probe.company());
@@ -91,7 +92,7 @@ public final class ParkingLot {
       return;
     }
     if (keep) {
-      parked.waiting.add(0, probe);
+      parked.waiting.add(probe);
     }
     parked.reason = reason;
     parked.probing = false;
