@@ -103,7 +103,7 @@ final class ResourceFetcher {
       case 401 -> "401: the access token is not valid";
       case 402 -> "402: the company is blocked";
       case 403 -> "403: the token may not read " + request;
-      default -> status == 429 || status >= 500 ? status + " to " + request + " after the retries" : null;
+      default -> BsaleResponse.retryable(status) ? status + " to " + request + " after the retries" : null;
     };
     if (reason != null) {
       throw new CompanyUnavailable(reason);

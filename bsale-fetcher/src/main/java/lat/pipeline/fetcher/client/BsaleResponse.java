@@ -15,6 +15,10 @@ public record BsaleResponse(String request, int status, byte[] body, Duration re
 
   /** Worth another try: too many requests (Bsale also answers 500 for that) or a server error. */
   public boolean retryable() {
+    return retryable(status);
+  }
+
+  public static boolean retryable(int status) {
     return status == 429 || status >= 500;
   }
 }

@@ -28,7 +28,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
  * The Bsale notification sub-topology: {@code raw.bsale} -> parse the notification into a fetch
- * request (what cannot be parsed, or names no cpnId, goes to {@code dlq.normalizer} with the reason)
+ * request (what cannot be parsed or fetched, e.g. names no cpnId, goes to {@code dlq.normalizer} with the reason)
  * -> drop redeliveries by delivery id -> {@code bsale.fetch-requests}, keyed by tenant, value the
  * request encoded by {@link FetchRequests} (which the fetcher decodes), the raw headers plus the
  * delivery id. The fetcher answers into {@code raw.bsale.resources}, which the Bsale mapper maps
@@ -58,12 +58,16 @@ public final class BsaleNotifications {
   /**
    * Parses a notification that arrived on {@code tenant}'s URL into its fetch request.
    *
-   * @throws MappingException when it is not a notification, or names no cpnId (no company's token could answer it)
+   * @throws MappingException when it is not a notification, names no cpnId (no company's token could
+   *     answer it), or is a price without its price list (no endpoint answers it)
    */
   public static FetchRequests.Request fetchRequest(String tenant, byte[] body) {
     BsaleNotification notification = BsaleNotification.parse(Json.parse(body, "body"), "body");
     if (notification.fields().id("cpnId") == null) {
       throw MappingException.map("body names no cpnId");
+    }
+    if (notification.topic().equals("price") && notification.scope() == null) {
+      throw MappingException.map("body is a price notification that names no priceListId");
     }
     long send = notification.sourceTime() == null ? 0 : notification.sourceTime().getEpochSecond();
     return new FetchRequests.Request(tenant, notification.companyId(), notification.topic(), notification.resourceId(),

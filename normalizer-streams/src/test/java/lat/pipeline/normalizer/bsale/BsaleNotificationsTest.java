@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
@@ -66,19 +67,24 @@ class BsaleNotificationsTest {
   }
 
   // Fails on main before this change: a notification without cpnId was forwarded to the fetcher,
-  // which only counted it and committed past it.
+  // which only counted it and committed past it; a price without its price list was fetched from
+  // /v1/price_lists/null/..., whose 404 became a deleted price.
   @Test
-  void aNotificationWithoutCpnIdIsDeadLetteredWithItsReasonAndNeverRequested() {
-    byte[] noCompany = "{\"resourceId\":\"7079\",\"topic\":\"stock\",\"action\":\"put\",\"send\":1503500856}"
-        .getBytes(StandardCharsets.UTF_8);
-    pipe(noCompany);
+  void aNotificationTheFetcherCannotServeIsDeadLetteredWithItsReasonAndNeverRequested() {
+    Map<String, String> reasons = Map.of(
+        "{\"resourceId\":\"7079\",\"topic\":\"stock\",\"action\":\"put\",\"send\":1503500856}", "names no cpnId",
+        "{\"cpnId\":2,\"resourceId\":\"7079\",\"topic\":\"price\",\"action\":\"put\",\"send\":1}", "names no priceListId");
+    reasons.forEach((body, reason) -> {
+      byte[] notification = body.getBytes(StandardCharsets.UTF_8);
+      pipe(notification);
 
-    assertThat(read(Topics.BSALE_FETCH_REQUESTS)).isEmpty();
-    List<TestRecord<String, byte[]>> dead = read(Topics.DLQ_NORMALIZER);
-    assertThat(dead).hasSize(1);
-    assertThat(dead.get(0).value()).isEqualTo(noCompany);
-    assertThat(header(dead.get(0).headers(), DeadLetterHeaders.REASON)).contains("cpnId");
-    assertThat(header(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.RAW_BSALE.name());
+      assertThat(read(Topics.BSALE_FETCH_REQUESTS)).isEmpty();
+      List<TestRecord<String, byte[]>> dead = read(Topics.DLQ_NORMALIZER);
+      assertThat(dead).hasSize(1);
+      assertThat(dead.get(0).value()).isEqualTo(notification);
+      assertThat(header(dead.get(0).headers(), DeadLetterHeaders.REASON)).contains(reason);
+      assertThat(header(dead.get(0).headers(), DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(Topics.RAW_BSALE.name());
+    });
   }
 
   private void pipe(byte[] body) {
