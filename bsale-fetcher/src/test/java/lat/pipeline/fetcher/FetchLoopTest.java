@@ -54,6 +54,7 @@ class FetchLoopTest {
   private ScheduledExecutorService scheduler;
   private MockConsumer<String, byte[]> consumer;
   private MockProducer<String, byte[]> producer;
+  private FetcherMetrics metrics;
   private FetchLoop loop;
   private Thread thread;
 
@@ -70,10 +71,11 @@ class FetchLoopTest {
     env.put("FETCHER_PARKED_RECHECK_MS", "100");
     env.put("FETCHER_REQUEST_TIMEOUT_MS", "3000");
     env.put("FETCHER_BACKOFF_BASE_MS", "10");
+    env.put("FETCHER_MAX_ATTEMPTS", "2");
     FetcherConfig config = FetcherConfig.fromEnv(new Env(env));
     http = Executors.newFixedThreadPool(2);
     scheduler = Executors.newScheduledThreadPool(1);
-    FetcherMetrics metrics = new FetcherMetrics(new SimpleMeterRegistry());
+    metrics = new FetcherMetrics(new SimpleMeterRegistry());
     producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
     Topic<String, byte[]> resources = new Topic<>("raw.bsale.resources", Topic.Role.RAW, Serdes.String(), Serdes.ByteArray());
     ResourceFetcher fetcher = new ResourceFetcher(new BsaleClient(config.apiUrl(), config.requestTimeout(), http),
@@ -127,6 +129,25 @@ class FetchLoopTest {
     });
 
     awaitUntil(() -> written("2202"));
+  }
+
+  // A resource Bsale never answers for parks its company (an outage looks the same); the re-checks
+  // take the company's waiting fetches in turn, so the others still get through.
+  @Test
+  void oneResourceBsaleNeverAnswersDoesNotHoldUpItsCompanysOtherFetches() throws Exception {
+    bsale.stubFor(get(urlEqualTo("/v1/variants/2203.json")).willReturn(aResponse().withStatus(503)));
+    bsale.stubFor(get(urlEqualTo("/v1/variants/2204.json")).willReturn(okJson("{\"id\":2204}")));
+    consumer.schedulePollTask(() -> {
+      consumer.rebalance(List.of(P0));
+      consumer.updateBeginningOffsets(Map.of(P0, 0L));
+      consumer.addRecord(request(P0, 0, "2203"));
+    });
+    startLoop();
+    awaitUntil(() -> metrics.count("bsale_fetcher_parked", "22") >= 1);
+    consumer.schedulePollTask(() -> consumer.addRecord(request(P0, 1, "2204")));
+
+    awaitUntil(() -> written("2204"));
+    assertThat(written("2203")).isFalse();
   }
 
   private boolean written(String resourceId) {
