@@ -18,6 +18,7 @@ import lat.pipeline.fetcher.coalesce.Coalescer;
 import lat.pipeline.fetcher.coalesce.PendingFetch;
 import lat.pipeline.fetcher.limits.CompanyLimits;
 import lat.pipeline.fetcher.parking.ParkingLot;
+import lat.pipeline.schemas.FetchRequests;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * apply finished fetches, move due windows to their company's queue, dispatch within the global and
  * per-company bounds (round robin over companies), re-check parked companies, commit.
  *
- * <p>Where a record can be held but never dropped: a notification that is not one (cannot happen
- * behind the normalizer, which parses them) is counted and logged, then committed; everything else
- * is committed only once its answer is written (or, at the wait bound, its failure).
+ * <p>Where a record can be held but never dropped: a record that is not a fetch request, or whose
+ * company is not bound to the tenant it arrived on, is committed only once it is written to the
+ * dead-letter topic with the reason (and is never fetched); everything else only once its answer
+ * is written. A company Bsale does not answer for (refused token, outage) is parked, not given up.
  */
 final class FetchLoop implements Runnable, ConsumerRebalanceListener {
 
@@ -47,7 +49,9 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
   private final Consumer<String, byte[]> consumer;
   private final String requestsTopic;
   private final ResourceFetcher fetcher;
+  private final DeadLetterWriter deadLetters;
   private final BsaleTokens tokens;
+  private final CompanyTenants tenants;
   private final FetcherMetrics metrics;
   private final int maxConcurrency;
   private final int maxPerCompany;
@@ -61,6 +65,7 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
   private final Map<String, Integer> inFlightByCompany = new HashMap<>();
   private final Queue<Runnable> finished = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private volatile boolean exited;
   private volatile boolean assigned;
   private volatile Instant lastPoll = Instant.now();
   private int inFlight;
@@ -68,12 +73,14 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
   private Instant lastCommit = Instant.EPOCH;
   private Instant nextTokenReload;
 
-  FetchLoop(Consumer<String, byte[]> consumer, String requestsTopic, ResourceFetcher fetcher, BsaleTokens tokens,
-      FetcherMetrics metrics, FetcherConfig config) {
+  FetchLoop(Consumer<String, byte[]> consumer, String requestsTopic, ResourceFetcher fetcher,
+      DeadLetterWriter deadLetters, FetcherMetrics metrics, FetcherConfig config) {
     this.consumer = consumer;
     this.requestsTopic = requestsTopic;
     this.fetcher = fetcher;
-    this.tokens = tokens;
+    this.deadLetters = deadLetters;
+    this.tokens = config.tokens();
+    this.tenants = config.companyTenants();
     this.metrics = metrics;
     this.maxConcurrency = config.maxConcurrency();
     this.maxPerCompany = config.maxConcurrencyPerCompany();
@@ -120,6 +127,7 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
         LOG.warn("Could not commit offsets on the way out: {}", e.toString());
       }
       consumer.close(java.time.Duration.ofSeconds(5));
+      exited = true;
     }
   }
 
@@ -129,28 +137,46 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
   }
 
   boolean ready() {
-    return running.get() && assigned && Duration.between(lastPoll, Instant.now()).toSeconds() < 30;
+    return alive() && assigned && Duration.between(lastPoll, Instant.now()).toSeconds() < 30;
   }
 
+  /** False once the loop has ended, whether stopped or failed: nothing reads any more. */
   boolean alive() {
-    return running.get();
+    return running.get() && !exited;
   }
 
   private void takeIn(ConsumerRecord<String, byte[]> record, Instant now) {
-    FetchRequest request = FetchRequest.from(record, now);
-    if (request == null) {
-      LOG.warn("{}-{}@{} is not a Bsale notification with tenant, cpnId, topic and resourceId; skipped",
-          record.topic(), record.partition(), record.offset());
-      metrics.registry().counter("bsale_fetcher_unreadable_requests").increment();
-      TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-      offsets.taken(tp, record.offset());
-      offsets.done(tp, record.offset());
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    offsets.taken(partition, record.offset());
+    FetchRequest request;
+    try {
+      request = FetchRequest.from(record, now);
+    } catch (FetchRequests.Unreadable e) {
+      deadLetter(record, "decode", "Not a fetch request: " + e.getMessage());
       return;
     }
-    offsets.taken(request.partition(), request.offset());
+    Optional<String> refusal = tenants.refusal(request.companyId(), request.tenant());
+    if (refusal.isPresent()) {
+      deadLetter(record, "tenant", refusal.get());
+      return;
+    }
     if (coalescer.add(request, now)) {
       metrics.coalesced(request.companyId());
     }
+  }
+
+  /** Done once written; a failed write is tried again while the partition is still ours. */
+  private void deadLetter(ConsumerRecord<String, byte[]> record, String step, String reason) {
+    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    LOG.warn("{}-{}@{} dead-lettered unfetched: {}", record.topic(), record.partition(), record.offset(), reason);
+    deadLetters.write(record, step, reason).whenComplete((written, error) -> finished.add(() -> {
+      if (error == null) {
+        offsets.done(partition, record.offset());
+      } else if (offsets.owns(partition)) {
+        LOG.warn("Could not write a dead letter ({}); trying again", CompanyLimits.describe(CompanyLimits.unwrap(error)));
+        deadLetter(record, step, reason);
+      }
+    }));
   }
 
   private void enqueue(PendingFetch pending) {
@@ -190,7 +216,7 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
     if (token.isEmpty()) {
       Instant now = Instant.now();
       if (probe) {
-        parking.probeRefused(pending, "no token configured", now);
+        parking.probeFailed(pending, "no token configured", true, now);
       } else {
         park(pending, "no token configured for the company", now);
       }
@@ -207,25 +233,34 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
     inFlight--;
     inFlightByCompany.merge(company, -1, Integer::sum);
     Instant now = Instant.now();
-    if (!offsets.owns(pending.latest().partition())) {
-      return; // revoked meanwhile: the partition's next owner reads it again
+    // Not owned: revoked meanwhile, the partition's next owner reads it again. What a probe says
+    // about its company holds all the same: the company must not stay parked, or probing, for ever.
+    boolean owned = offsets.owns(pending.latest().partition());
+    if (outcome instanceof Outcome.Written) {
+      if (owned) {
+        pending.requests().forEach(request -> offsets.done(request.partition(), request.offset()));
+      }
+      if (probe) {
+        parking.release(company, now).forEach(this::enqueue);
+      }
+      return;
     }
+    String reason;
     if (error != null) {
       // The producer could not write (the broker is gone past its delivery timeout): try again later.
-      LOG.warn("Could not write the answer for company {} ({}); it will be fetched again", company,
-          CompanyLimits.describe(CompanyLimits.unwrap(error)));
-      enqueue(pending);
-    } else if (outcome instanceof Outcome.Refused refused) {
-      if (probe) {
-        parking.probeRefused(pending, refused.reason(), now);
-      } else {
-        park(pending, refused.reason(), now);
-      }
+      reason = "could not write the answer: " + CompanyLimits.describe(CompanyLimits.unwrap(error));
+      LOG.warn("Company {}: {}; it will be fetched again", company, reason);
     } else {
-      pending.requests().forEach(request -> offsets.done(request.partition(), request.offset()));
-      if (probe) {
-        parking.release(company).forEach(this::enqueue);
-      }
+      reason = ((Outcome.Unavailable) outcome).reason();
+    }
+    if (probe) {
+      parking.probeFailed(pending, reason, owned, now);
+    } else if (!owned) {
+      return;
+    } else if (error != null) {
+      enqueue(pending);
+    } else {
+      park(pending, reason, now);
     }
   }
 

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The fetcher's figures, tagged by company ({@code cpnId}, never a token): API calls by status,
- * notifications coalesced, resources written, fetches parked and waiting, wait bounds exceeded.
+ * notifications coalesced, resources written, fetches parked and waiting, wait bounds exceeded;
+ * fetch requests dead-lettered, by step.
  */
 public final class FetcherMetrics {
 
@@ -49,8 +50,14 @@ public final class FetcherMetrics {
   }
 
   void waitBoundExceeded(String company) {
-    counter("bsale_fetcher_wait_bound_exceeded", "Fetches given up at the wait bound (written with status 0)", company)
+    counter("bsale_fetcher_wait_bound_exceeded", "Fetches that reached the wait bound (their company is parked)", company)
         .increment();
+  }
+
+  /** @param step {@code decode} (not a fetch request) or {@code tenant} (the company is not bound to the tenant) */
+  void deadLettered(String step) {
+    Counter.builder("bsale_fetcher_dead_lettered").description("Fetch requests written to the dead-letter topic, unfetched")
+        .tag("step", step).register(registry).increment();
   }
 
   /** Gauges of what waits per parked company; companies no longer parked read 0. */

@@ -35,8 +35,10 @@ public final class FetcherService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FetcherService.class);
 
   /** The topics the fetcher reads and writes; tests give their own. */
-  public record FetcherTopics(Topic<String, byte[]> requests, Topic<String, byte[]> resources) {
-    public static final FetcherTopics DEFAULT = new FetcherTopics(Topics.BSALE_FETCH_REQUESTS, Topics.RAW_BSALE_RESOURCES);
+  public record FetcherTopics(
+      Topic<String, byte[]> requests, Topic<String, byte[]> resources, Topic<String, byte[]> deadLetters) {
+    public static final FetcherTopics DEFAULT =
+        new FetcherTopics(Topics.BSALE_FETCH_REQUESTS, Topics.RAW_BSALE_RESOURCES, Topics.DLQ_NORMALIZER);
   }
 
   private final FetcherConfig config;
@@ -64,7 +66,8 @@ public final class FetcherService implements AutoCloseable {
   public FetcherService start() throws IOException, InterruptedException {
     if (config.createTopics()) {
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-        TopicProvisioner.ensure(admin, java.util.List.of(topics.requests(), topics.resources()), config.topics());
+        TopicProvisioner.ensure(admin, java.util.List.of(topics.requests(), topics.resources(), topics.deadLetters()),
+            config.topics());
       }
     }
     httpExecutor = Executors.newFixedThreadPool(2, daemon("bsale-http"));
@@ -81,13 +84,14 @@ public final class FetcherService implements AutoCloseable {
     consumerMetrics.bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     ResourceFetcher fetcher = new ResourceFetcher(client, limits, producer, topics.resources(), metrics, config.maxWait());
-    loop = new FetchLoop(consumer, topics.requests().name(), fetcher, config.tokens(), metrics, config);
+    loop = new FetchLoop(consumer, topics.requests().name(), fetcher,
+        new DeadLetterWriter(producer, topics.deadLetters(), metrics), metrics, config);
     loopThread = new Thread(loop, "bsale-fetch-loop");
     loopThread.start();
     health = HealthServer.start(config.healthPort(), loop::alive, loop::ready,
         () -> loop.ready() ? "RUNNING" : loop.alive() ? "STARTING" : "STOPPED", registry::scrape);
-    LOG.info("Bsale fetcher started: API {}, {}, {} req/s per company, health on port {}",
-        config.apiUrl(), config.tokens(), config.ratePerSecond(), healthPort());
+    LOG.info("Bsale fetcher started: API {}, {}, {}, {} req/s per company, health on port {}",
+        config.apiUrl(), config.tokens(), config.companyTenants(), config.ratePerSecond(), healthPort());
     return this;
   }
 

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import lat.pipeline.fetcher.client.BsaleClient;
 import lat.pipeline.fetcher.client.BsaleRequests;
 import lat.pipeline.fetcher.client.BsaleResponse;
@@ -21,7 +22,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Fetches one resource (and, for a document, every page of its lines) under the company's limits
  * and writes the answer to {@code raw.bsale.resources}; completes once the broker has acknowledged
- * it, or with {@link Outcome.Refused} when Bsale refused the token (nothing written).
+ * it, or with {@link Outcome.Unavailable} when Bsale refused the token or did not answer within the
+ * retries and the wait bound (nothing written: the company is parked, not dead-lettered).
  */
 final class ResourceFetcher {
 
@@ -30,8 +32,18 @@ final class ResourceFetcher {
     /** Written and acknowledged. */
     record Written(int status) implements Outcome {}
 
-    /** 401/402/403: the company's token does not work; nothing written. */
-    record Refused(int status, String reason) implements Outcome {}
+    /** 401/402/403, or 429/5xx/no answer after the retries or at the wait bound: nothing written. */
+    record Unavailable(String reason) implements Outcome {}
+  }
+
+  /** What Bsale answered, to be written. */
+  private record Fetched(int status, byte[] body, List<JsonNode> details, String error) {}
+
+  /** Bsale cannot answer for the company now: the fetch waits, parked, instead of being written. */
+  private static final class CompanyUnavailable extends RuntimeException {
+    CompanyUnavailable(String reason) {
+      super(reason, null, false, false);
+    }
   }
 
   private final BsaleClient client;
@@ -51,6 +63,7 @@ final class ResourceFetcher {
     this.maxWait = maxWait;
   }
 
+  /** Completes exceptionally only when the answer could not be written. */
   CompletableFuture<Outcome> fetch(PendingFetch pending, String token) {
     FetchRequest request = pending.latest();
     String company = request.companyId();
@@ -59,39 +72,56 @@ final class ResourceFetcher {
     if (path == null) {
       return write(request, "", 0, null, null, coalesced, "no Bsale v1 endpoint is known for topic " + request.topic());
     }
-    Instant deadline = pending.takenAt().plus(maxWait);
-    return call(company, deadline, path, token)
-        .thenCompose(response -> {
-          if (response.credentialsRefused()) {
-            return refused(response.status(), response.request());
-          }
-          if (response.ok() && request.topic().equals("document")) {
-            return details(company, deadline, request.resourceId(), token, 0, new ArrayList<>())
-                .thenCompose(page -> page.credentialsRefused() ? refused(page.status(), page.request())
-                    : page.ok()
-                        ? write(request, path, 200, response.body(), page.lines, coalesced, null)
-                        : write(request, path, page.status(), response.body(), page.lines, coalesced,
-                            "details page " + page.request() + " answered " + page.status()));
-          }
-          return write(request, path, response.status(), response.body(), null, coalesced, null);
-        })
-        .exceptionallyCompose(error -> {
-          Throwable cause = CompanyLimits.unwrap(error);
-          if (cause instanceof CompanyLimits.WaitBoundExceeded) {
-            metrics.waitBoundExceeded(company);
-          }
-          return write(request, path, 0, null, null, coalesced, CompanyLimits.describe(cause));
+    Instant deadline = pending.waitingSince().plus(maxWait);
+    return fetched(request, path, deadline, token)
+        .handle((fetched, error) -> error == null
+            ? write(request, path, fetched.status(), fetched.body(), fetched.details(), coalesced, fetched.error())
+            : CompletableFuture.<Outcome>completedFuture(unavailable(company, error)))
+        .thenCompose(Function.identity());
+  }
+
+  private CompletableFuture<Fetched> fetched(FetchRequest request, String path, Instant deadline, String token) {
+    String company = request.companyId();
+    return call(company, deadline, path, token).thenCompose(response -> {
+      requireAvailable(response.status(), response.request());
+      if (response.ok() && request.topic().equals("document")) {
+        return details(company, deadline, request.resourceId(), token, 0, new ArrayList<>()).thenApply(page -> {
+          requireAvailable(page.status(), page.request());
+          return page.ok()
+              ? new Fetched(200, response.body(), page.lines(), null)
+              : new Fetched(page.status(), response.body(), page.lines(),
+                  "details page " + page.request() + " answered " + page.status());
         });
+      }
+      return CompletableFuture.completedFuture(new Fetched(response.status(), response.body(), null, null));
+    });
+  }
+
+  /** Throws {@link CompanyUnavailable} for an answer that says nothing about the resource. */
+  private static void requireAvailable(int status, String request) {
+    String reason = switch (status) {
+      case 401 -> "401: the access token is not valid";
+      case 402 -> "402: the company is blocked";
+      case 403 -> "403: the token may not read " + request;
+      default -> BsaleResponse.retryable(status) ? status + " to " + request + " after the retries" : null;
+    };
+    if (reason != null) {
+      throw new CompanyUnavailable(reason);
+    }
+  }
+
+  private Outcome.Unavailable unavailable(String company, Throwable error) {
+    Throwable cause = CompanyLimits.unwrap(error);
+    if (cause instanceof CompanyLimits.WaitBoundExceeded) {
+      metrics.waitBoundExceeded(company);
+    }
+    return new Outcome.Unavailable(cause instanceof CompanyUnavailable ? cause.getMessage() : CompanyLimits.describe(cause));
   }
 
   /** A details page's answer with the lines gathered so far. */
   private record Page(String request, int status, List<JsonNode> lines) {
     boolean ok() {
       return status == 200;
-    }
-
-    boolean credentialsRefused() {
-      return status == 401 || status == 402 || status == 403;
     }
   }
 
@@ -120,15 +150,6 @@ final class ResourceFetcher {
       return client.get(path, token).whenComplete((response, error) ->
           metrics.apiCall(company, response == null ? 0 : response.status(), Duration.ofNanos(System.nanoTime() - started)));
     });
-  }
-
-  private static CompletableFuture<Outcome> refused(int status, String request) {
-    String reason = switch (status) {
-      case 401 -> "401: the access token is not valid";
-      case 402 -> "402: the company is blocked";
-      default -> "403: the token may not read " + request;
-    };
-    return CompletableFuture.completedFuture(new Outcome.Refused(status, reason));
   }
 
   private CompletableFuture<Outcome> write(FetchRequest request, String path, int status, byte[] body,

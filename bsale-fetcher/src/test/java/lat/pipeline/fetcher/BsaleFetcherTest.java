@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,9 +37,12 @@ import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.providers.bsale.BsaleMapper;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.DeadLetterHeaders;
+import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Document;
@@ -65,9 +69,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The fetcher against WireMock as the Bsale API and a real broker: one fetcher for the class (50
- * requests/s per company, 300 ms coalescing window, 400 ms request timeout, 2.5 s wait bound,
- * parked companies re-checked every 300 ms), each test with its own companies. Topics have one
- * partition so committed offsets are easy to reason about.
+ * requests/s per company, 300 ms coalescing window, 400 ms request timeout, 4 attempts, 2.5 s wait
+ * bound, parked companies re-checked every 300 ms), each test with its own companies, each company
+ * bound to one tenant. Topics have one partition so committed offsets are easy to reason about.
  */
 @ExtendWith(SharedKafka.class)
 class BsaleFetcherTest {
@@ -77,6 +81,8 @@ class BsaleFetcherTest {
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final Topic<String, byte[]> REQUESTS = topic("test.bsale.fetch-requests." + RUN);
   private static final Topic<String, byte[]> RESOURCES = topic("test.raw.bsale.resources." + RUN);
+  private static final Topic<String, byte[]> DEAD_LETTERS = topic("test.dlq." + RUN);
+  private static final Duration MAX_WAIT = Duration.ofMillis(2_500);
   private static final String GROUP = "bsale-fetcher-test-" + RUN;
 
   private static WireMockServer bsale;
@@ -84,6 +90,7 @@ class BsaleFetcherTest {
   private static FetcherService fetcher;
   private static KafkaProducer<String, byte[]> producer;
   private static final ConcurrentLinkedQueue<ConsumerRecord<String, byte[]>> written = new ConcurrentLinkedQueue<>();
+  private static final ConcurrentLinkedQueue<ConsumerRecord<String, byte[]>> deadLettered = new ConcurrentLinkedQueue<>();
   private static Thread reader;
   private static volatile boolean reading = true;
 
@@ -93,23 +100,27 @@ class BsaleFetcherTest {
     bsale.start();
     tokensDir = Files.createTempDirectory("bsale-tokens");
     Files.writeString(tokensDir.resolve("22.token"), "bad-22\n");
+    Files.writeString(tokensDir.resolve("27.token"), "bad-27\n");
     Map<String, String> env = new HashMap<>();
     env.put("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers());
     env.put("FETCHER_GROUP_ID", GROUP);
     env.put("BSALE_API_URL", bsale.baseUrl());
-    env.put("BSALE_TOKENS", "2=token-2,20=token-20,21=token-21,23=token-23,24=token-24,25=token-25,"
-        + "30=burst-30,31=burst-31,32=burst-32,33=burst-33");
+    env.put("BSALE_TOKENS", "2=token-2,20=token-20,21=token-21,23=token-23,24=token-24,25=token-25,26=token-26,"
+        + "28=token-28,29=token-29,98=token-98,30=burst-30,31=burst-31,32=burst-32,33=burst-33");
+    env.put("BSALE_COMPANY_TENANTS", "2=fx,20=retry,21=slow,22=parked,23=fast,24=gone,25=burst-one,26=flowing,"
+        + "27=long-parked,28=outage,29=redirect,30=rate-0,31=rate-1,32=rate-2,33=rate-3");
     env.put("BSALE_TOKENS_DIR", tokensDir.toString());
     env.put("FETCHER_RATE_PER_SECOND", Integer.toString(RATE));
     env.put("FETCHER_COALESCE_WINDOW_MS", "300");
     env.put("FETCHER_REQUEST_TIMEOUT_MS", "400");
-    env.put("FETCHER_MAX_WAIT_MS", "2500");
+    env.put("FETCHER_MAX_WAIT_MS", Long.toString(MAX_WAIT.toMillis()));
+    env.put("FETCHER_MAX_ATTEMPTS", "4");
     env.put("FETCHER_BACKOFF_BASE_MS", "50");
     env.put("FETCHER_PARKED_RECHECK_MS", "300");
     env.put("FETCHER_HEALTH_PORT", "0");
     env.put("TOPIC_PARTITIONS", "1");
     fetcher = new FetcherService(FetcherConfig.fromEnv(new Env(env)),
-        new FetcherService.FetcherTopics(REQUESTS, RESOURCES)).start();
+        new FetcherService.FetcherTopics(REQUESTS, RESOURCES, DEAD_LETTERS)).start();
     producer = new KafkaProducer<>(Map.of("bootstrap.servers", SharedKafka.broker().bootstrapServers(), "acks", "all",
         "linger.ms", 5), new StringSerializer(), new ByteArraySerializer());
     reader = new Thread(BsaleFetcherTest::readResources, "resources-reader");
@@ -135,14 +146,13 @@ class BsaleFetcherTest {
     List<Path> notifications = new ArrayList<>(Fixtures.of("bsale"));
     // The document notification is a sample of the normalizer's tests (shared/fixtures has none).
     notifications.add(Path.of("../normalizer-streams/src/test/resources/samples/bsale/document.post.json"));
+    String tenant = "fx"; // company 2's tenant
     for (Path file : notifications) {
-      // One tenant per fixture: product.post and product.put would otherwise coalesce into one fetch.
-      send("fx-" + Fixtures.name(file), Files.readAllBytes(file));
-    }
-
-    for (Path file : notifications) {
-      String tenant = "fx-" + Fixtures.name(file);
-      ConsumerRecord<String, byte[]> record = awaitOne(r -> r.key().equals(tenant));
+      // One at a time: product.post and product.put would otherwise coalesce into one fetch.
+      byte[] notification = Files.readAllBytes(file);
+      String deliveryId = BsaleNotifications.fetchRequest(tenant, notification).deliveryId();
+      send(tenant, notification);
+      ConsumerRecord<String, byte[]> record = awaitOne(r -> deliveryId.equals(header(r, BsaleResources.DELIVERY_ID)));
       JsonNode envelope = JSON.readTree(record.value());
       assertThat(envelope.path("status").asInt()).as(tenant).isEqualTo(200);
       assertThat(envelope.path("notification")).isEqualTo(JSON.readTree(Files.readAllBytes(file)));
@@ -190,7 +200,7 @@ class BsaleFetcherTest {
   }
 
   @Test
-  void aCompanyWhoseApiTimesOutDoesNotHoldUpAnother() throws Exception {
+  void aCompanyWhoseApiTimesOutDoesNotHoldUpAnotherAndIsParkedUntilItAnswers() throws Exception {
     bsale.stubFor(get(urlEqualTo("/v1/variants/2101.json")).willReturn(okJson(variantBody("2101")).withFixedDelay(3_000)));
     bsale.stubFor(get(urlEqualTo("/v1/variants/2301.json")).willReturn(okJson(variantBody("2301"))));
 
@@ -200,12 +210,103 @@ class BsaleFetcherTest {
 
     awaitOne(r -> r.key().equals("fast"));
     assertThat(Duration.between(sent, Instant.now())).isLessThan(Duration.ofMillis(2_000));
+    // After the retries the slow company is parked: nothing written, nothing dead-lettered...
+    awaitUntil(Duration.ofSeconds(10), () -> fetcher.metrics().count("bsale_fetcher_parked", "21") >= 1);
     assertThat(written.stream().noneMatch(r -> r.key().equals("slow"))).isTrue();
-    // At the wait bound the slow company's notification is written as a failure, for the DLQ.
-    JsonNode slow = JSON.readTree(awaitOne(r -> r.key().equals("slow")).value());
-    assertThat(slow.path("status").asInt()).isZero();
-    assertThat(slow.path("error").asText()).isNotBlank();
-    assertThat(new BsaleMapper().map(raw(awaitOne(r -> r.key().equals("slow"))))).isInstanceOf(MappingResult.Failed.class);
+    // ... until it answers again.
+    bsale.stubFor(get(urlEqualTo("/v1/variants/2101.json")).willReturn(okJson(variantBody("2101"))));
+    assertThat(json(awaitOne(r -> r.key().equals("slow"))).path("status").asInt()).isEqualTo(200);
+  }
+
+  // Fails on main before this change: after the retries the 503 was written as the answer and
+  // dead-lettered downstream, where re-drive cannot fetch it again.
+  @Test
+  void aBsaleOutageLongerThanTheRetriesParksTheCompanyInsteadOfDeadLetteringItsNotifications() throws Exception {
+    bsale.stubFor(get(urlEqualTo("/v1/variants/2801.json")).willReturn(aResponse().withStatus(503)));
+
+    RecordMetadata waiting = send("outage", notification(28, "variant", "2801", null, 1_700_000_000L));
+
+    awaitUntil(Duration.ofSeconds(10), () -> fetcher.metrics().count("bsale_fetcher_parked", "28") >= 1);
+    assertThat(written.stream().noneMatch(r -> r.key().equals("outage"))).isTrue();
+    assertThat(committedOffset()).isLessThanOrEqualTo(waiting.offset());
+    bsale.stubFor(get(urlEqualTo("/v1/variants/2801.json")).willReturn(okJson(variantBody("2801"))));
+    assertThat(json(awaitOne(r -> r.key().equals("outage"))).path("status").asInt()).isEqualTo(200);
+    assertThat(written.stream().filter(r -> r.key().equals("outage")).count()).isEqualTo(1);
+  }
+
+  // Fails on main before this change: the time parked counted against FETCHER_MAX_WAIT_MS, so once
+  // the token worked the notification was given up at the wait bound, written with status 0.
+  @Test
+  void aCompanyParkedLongerThanTheWaitBoundIsFetchedOnlyOnceACallWithItsTokenGoesThrough() throws Exception {
+    bsale.stubFor(get(urlEqualTo("/v1/variants/2701.json")).atPriority(1)
+        .withHeader("access_token", equalTo("good-27")).willReturn(okJson(variantBody("2701"))));
+    bsale.stubFor(get(urlEqualTo("/v1/variants/2701.json")).atPriority(2).willReturn(aResponse().withStatus(401)));
+
+    RecordMetadata parked = send("long-parked", notification(27, "variant", "2701", null, 1_700_000_000L));
+    awaitUntil(Duration.ofSeconds(5), () -> fetcher.metrics().count("bsale_fetcher_parked", "27") >= 1);
+    // A changed token file alone does not unpark the company: the re-check with it is refused too.
+    Files.writeString(tokensDir.resolve("27.token"), "still-bad-27\n");
+    awaitUntil(Duration.ofSeconds(5), () -> bsale.findAll(getRequestedFor(urlEqualTo("/v1/variants/2701.json"))
+        .withHeader("access_token", equalTo("still-bad-27"))).size() >= 2);
+    Thread.sleep(MAX_WAIT.toMillis()); // the wait bound passes while the company is parked
+    assertThat(written.stream().noneMatch(r -> r.key().equals("long-parked"))).isTrue();
+    assertThat(committedOffset()).isLessThanOrEqualTo(parked.offset());
+
+    Files.writeString(tokensDir.resolve("27.token"), "good-27\n");
+    assertThat(json(awaitOne(r -> r.key().equals("long-parked"))).path("status").asInt()).isEqualTo(200);
+  }
+
+  // Fails on main before this change: the fetcher used company 2's token for a notification that
+  // arrived on another tenant's webhook URL and wrote company 2's data into that tenant's stream.
+  @Test
+  void aNotificationForACompanyNotBoundToItsTenantIsDeadLetteredAndNeverFetched() throws Exception {
+    bsale.stubFor(get(urlPathEqualTo("/v1/products/9901.json")).willReturn(okJson("{\"id\":9901}")));
+    bsale.stubFor(get(urlPathEqualTo("/v1/products/9801.json")).willReturn(okJson("{\"id\":9801}")));
+
+    RecordMetadata intruder = send("intruder", notification(2, "product", "9901", null, 1_700_000_000L));
+    send("nobody", notification(98, "product", "9801", null, 1_700_000_000L)); // has a token, bound to no tenant
+
+    for (String tenant : List.of("intruder", "nobody")) {
+      ConsumerRecord<String, byte[]> dead = awaitDeadLetter(r -> r.key().equals(tenant));
+      assertThat(header(dead, DeadLetterHeaders.STEP)).isEqualTo("tenant");
+      assertThat(header(dead, DeadLetterHeaders.REASON)).contains("not bound to tenant " + tenant, "BSALE_COMPANY_TENANTS");
+      assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(REQUESTS.name());
+    }
+    awaitUntil(Duration.ofSeconds(5), () -> committedOffset() > intruder.offset());
+    assertThat(bsale.findAll(getRequestedFor(urlMatching("/v1/products/9[89]01.json")))).isEmpty();
+    assertThat(written.stream().noneMatch(r -> r.key().equals("intruder") || r.key().equals("nobody"))).isTrue();
+  }
+
+  // Fails on main before this change: the HTTP client followed the redirect and sent the company's
+  // access_token to wherever it pointed.
+  @Test
+  void aRedirectIsNotFollowedSoTheTokenNeverTravelsAlongIt() throws Exception {
+    bsale.stubFor(get(urlEqualTo("/v1/variants/2901.json"))
+        .willReturn(aResponse().withStatus(302).withHeader("Location", bsale.baseUrl() + "/elsewhere/2901.json")));
+    bsale.stubFor(get(urlEqualTo("/elsewhere/2901.json")).willReturn(okJson(variantBody("2901"))));
+
+    send("redirect", notification(29, "variant", "2901", null, 1_700_000_000L));
+
+    assertThat(json(awaitOne(r -> r.key().equals("redirect"))).path("status").asInt()).isEqualTo(302);
+    assertThat(bsale.findAll(getRequestedFor(urlEqualTo("/elsewhere/2901.json"))))
+        .noneMatch(request -> request.containsHeader("access_token"));
+  }
+
+  // Fails on main before this change: what the fetcher could not read was only counted and
+  // committed past.
+  @Test
+  void aRecordThatIsNotAFetchRequestIsDeadLetteredBeforeItIsCommittedPast() throws Exception {
+    byte[] garbage = bytes("not a fetch request");
+    byte[] untyped = notification(2, "variant", "9701", null, 1_700_000_000L); // a notification as received
+    sendValue("garbage", garbage, "-");
+    RecordMetadata last = sendValue("untyped", untyped, "-");
+
+    assertThat(awaitDeadLetter(r -> r.key().equals("garbage")).value()).isEqualTo(garbage);
+    ConsumerRecord<String, byte[]> dead = awaitDeadLetter(r -> r.key().equals("untyped"));
+    assertThat(dead.value()).isEqualTo(untyped);
+    assertThat(header(dead, DeadLetterHeaders.STEP)).isEqualTo("decode");
+    assertThat(header(dead, DeadLetterHeaders.REASON)).startsWith("Not a fetch request");
+    awaitUntil(Duration.ofSeconds(5), () -> committedOffset() > last.offset());
   }
 
   @Test
@@ -214,10 +315,10 @@ class BsaleFetcherTest {
         .withHeader("access_token", equalTo("good-22")).willReturn(okJson(variantBody("2201"))));
     bsale.stubFor(get(urlEqualTo("/v1/variants/2201.json")).atPriority(2)
         .willReturn(aResponse().withStatus(401).withBody("{\"error\":\"invalid token\"}")));
-    bsale.stubFor(get(urlEqualTo("/v1/variants/2302.json")).willReturn(okJson(variantBody("2302"))));
+    bsale.stubFor(get(urlEqualTo("/v1/variants/2602.json")).willReturn(okJson(variantBody("2602"))));
 
     RecordMetadata parked = send("parked", notification(22, "variant", "2201", null, 1_700_000_000L));
-    send("flowing", notification(23, "variant", "2302", null, 1_700_000_000L));
+    send("flowing", notification(26, "variant", "2602", null, 1_700_000_000L));
 
     awaitOne(r -> r.key().equals("flowing"));
     awaitUntil(Duration.ofSeconds(5), () -> fetcher.metrics().count("bsale_fetcher_parked", "22") >= 1);
@@ -322,12 +423,13 @@ class BsaleFetcherTest {
         + "\",\"action\":\"put\"" + scopeField + ",\"send\":" + send + "}").getBytes(StandardCharsets.UTF_8);
   }
 
+  /** Sends what the normalizer writes for a notification that arrived on the tenant's webhook URL. */
   private static RecordMetadata send(String tenant, byte[] notification) throws Exception {
-    JsonNode node = JSON.readTree(notification);
-    String deliveryId = String.join(":", "bsale", tenant, node.path("cpnId").asText(), node.path("topic").asText(),
-        node.path("resourceId").asText(), node.path("action").asText(), node.path("send").asText(),
-        node.hasNonNull("priceListId") ? node.path("priceListId").asText()
-            : node.hasNonNull("officeId") ? node.path("officeId").asText() : "-");
+    FetchRequests.Request request = BsaleNotifications.fetchRequest(tenant, notification);
+    return sendValue(tenant, FetchRequests.encode(request), request.deliveryId());
+  }
+
+  private static RecordMetadata sendValue(String tenant, byte[] value, String deliveryId) throws Exception {
     RecordHeaders headers = new RecordHeaders();
     headers.add(CloudEventHeaders.SPEC_VERSION, bytes("1.0"));
     headers.add(CloudEventHeaders.ID, bytes(UUID.randomUUID().toString()));
@@ -337,7 +439,7 @@ class BsaleFetcherTest {
     headers.add(CloudEventHeaders.CONTENT_TYPE, bytes("application/json"));
     headers.add(CloudEventHeaders.TENANT, bytes(tenant));
     headers.add(BsaleResources.DELIVERY_ID, bytes(deliveryId));
-    return producer.send(new ProducerRecord<>(REQUESTS.name(), null, tenant, notification, headers)).get();
+    return producer.send(new ProducerRecord<>(REQUESTS.name(), null, tenant, value, headers)).get();
   }
 
   private static void stubCatalog(String fixture) throws Exception {
@@ -374,16 +476,27 @@ class BsaleFetcherTest {
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
         "bootstrap.servers", SharedKafka.broker().bootstrapServers(), "group.id", "reader-" + RUN,
         "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(RESOURCES.name()));
+      consumer.subscribe(List.of(RESOURCES.name(), DEAD_LETTERS.name()));
       while (reading) {
-        consumer.poll(Duration.ofMillis(50)).forEach(written::add);
+        consumer.poll(Duration.ofMillis(50))
+            .forEach(record -> (record.topic().equals(RESOURCES.name()) ? written : deadLettered).add(record));
       }
     }
   }
 
   private static ConsumerRecord<String, byte[]> awaitOne(Predicate<ConsumerRecord<String, byte[]>> match) throws Exception {
-    awaitUntil(Duration.ofSeconds(15), () -> written.stream().anyMatch(match));
-    return written.stream().filter(match).findFirst().orElseThrow();
+    return awaitIn(written, match);
+  }
+
+  private static ConsumerRecord<String, byte[]> awaitDeadLetter(Predicate<ConsumerRecord<String, byte[]>> match)
+      throws Exception {
+    return awaitIn(deadLettered, match);
+  }
+
+  private static ConsumerRecord<String, byte[]> awaitIn(ConcurrentLinkedQueue<ConsumerRecord<String, byte[]>> records,
+      Predicate<ConsumerRecord<String, byte[]>> match) throws Exception {
+    awaitUntil(Duration.ofSeconds(15), () -> records.stream().anyMatch(match));
+    return records.stream().filter(match).findFirst().orElseThrow();
   }
 
   private static void awaitUntil(Duration atMost, java.util.function.BooleanSupplier condition) throws Exception {

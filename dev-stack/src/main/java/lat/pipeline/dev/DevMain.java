@@ -41,8 +41,10 @@ public final class DevMain {
       new Service("normalizer-streams", "lat.pipeline.normalizer.NormalizerMain", "NORMALIZER_HEALTH_PORT"),
       new Service("bsale-fetcher", "lat.pipeline.fetcher.FetcherMain", "FETCHER_HEALTH_PORT"));
 
-  /** The Bsale simulator's token for company (cpnId) 2, the company of fixtures/bsale. */
-  private static final String DEMO_BSALE_TOKENS = "2=demo-bsale-token";
+  /** The company (cpnId) of fixtures/bsale, bound to the demo tenant. */
+  private static final String DEMO_BSALE_COMPANY = "2";
+  /** The Bsale simulator's token for the demo company. */
+  private static final String DEMO_BSALE_TOKENS = DEMO_BSALE_COMPANY + "=demo-bsale-token";
 
   private DevMain() {}
 
@@ -101,6 +103,7 @@ public final class DevMain {
       running.add(simulator);
       serviceEnv.put("BSALE_API_URL", simulator.baseUrl());
       serviceEnv.putIfAbsent("BSALE_TOKENS", DEMO_BSALE_TOKENS);
+      serviceEnv.putIfAbsent("BSALE_COMPANY_TENANTS", DEMO_BSALE_COMPANY + "=" + DEMO_TENANT);
     }
     serviceEnv.putIfAbsent("BSALE_TOKENS_DIR", data.resolve("bsale-tokens").toString());
     for (Service service : SERVICES) {
@@ -142,7 +145,7 @@ public final class DevMain {
     for (var topic : Topics.RAW) {
       System.out.println("    " + base + "/webhooks/" + Topics.providerOf(topic) + "/" + DEMO_TENANT + "?token=" + DEMO_TOKEN);
     }
-    System.out.println("  Bsale API:                " + bsaleApiUrl + " (tokens by cpnId: BSALE_TOKENS)");
+    System.out.println("  Bsale API:                " + bsaleApiUrl + " (tokens by cpnId: BSALE_TOKENS, their tenants: BSALE_COMPANY_TENANTS)");
     System.out.println("  Bsale: curl -s -X POST -H 'Content-Type: application/json' --data-binary @fixtures/bsale/stock.put.json '"
         + base + "/webhooks/bsale/" + DEMO_TENANT + "?token=" + DEMO_TOKEN + "'  (then read canonical.stock)");
     System.out.println("  Try: curl -s -X POST -H 'Content-Type: application/json' --data-binary @fixtures/alegra/new-client.json '"

@@ -41,13 +41,13 @@ public final class Topics {
 
   /**
    * Deduplicated Bsale notifications waiting to be fetched: key tenant (so one fetcher instance
-   * sees all of a company's fetches and its rate limit is exact), value the notification as
-   * received, the raw record's headers plus {@link BsaleResources#DELIVERY_ID}.
+   * sees all of a company's fetches and its rate limit is exact), value a {@link FetchRequests}
+   * request, the raw record's headers plus {@link BsaleResources#DELIVERY_ID}.
    */
   public static final Topic<String, byte[]> BSALE_FETCH_REQUESTS =
       new Topic<>("bsale.fetch-requests", Topic.Role.WORK, KEYS, BYTES);
 
-  /** What the normalizer could not process: original bytes and headers, reason and step. */
+  /** What the normalizer or the Bsale fetcher could not process: original bytes and headers, reason and step. */
   public static final Topic<String, byte[]> DLQ_NORMALIZER =
       new Topic<>("dlq.normalizer", Topic.Role.DEAD_LETTER, KEYS, BYTES);
 

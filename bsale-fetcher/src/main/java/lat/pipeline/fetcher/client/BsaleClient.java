@@ -10,7 +10,8 @@ import java.util.concurrent.Executor;
 
 /**
  * The Bsale v1 API over {@link HttpClient#sendAsync}: no thread waits on an answer. The company's
- * token travels in the {@code access_token} header and nowhere else.
+ * token travels in the {@code access_token} header and nowhere else: redirects are not followed
+ * (the JDK client would copy the header to wherever they point), a 3xx is an answer like any other.
  */
 public final class BsaleClient {
 
@@ -23,7 +24,7 @@ public final class BsaleClient {
     this.requestTimeout = requestTimeout;
     this.http = HttpClient.newBuilder()
         .connectTimeout(requestTimeout)
-        .followRedirects(HttpClient.Redirect.NORMAL)
+        .followRedirects(HttpClient.Redirect.NEVER)
         .executor(executor)
         .build();
   }

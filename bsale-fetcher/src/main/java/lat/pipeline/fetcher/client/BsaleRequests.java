@@ -12,13 +12,14 @@ public final class BsaleRequests {
 
   private BsaleRequests() {}
 
+  /** Null when none does: a topic not known, or a price without its price list. */
   public static String pathFor(FetchRequest request) {
     String id = encode(request.resourceId());
     String scope = request.scope() == null ? null : encode(request.scope());
     return switch (request.topic()) {
       case "product" -> "/v1/products/" + id + ".json";
       case "variant" -> "/v1/variants/" + id + ".json";
-      case "price" -> "/v1/price_lists/" + scope + "/details.json?variantid=" + id;
+      case "price" -> scope == null ? null : "/v1/price_lists/" + scope + "/details.json?variantid=" + id;
       case "stock" -> "/v1/stocks.json?variantid=" + id + (scope == null ? "" : "&officeid=" + scope);
       case "document" -> "/v1/documents/" + id + ".json";
       case "payment" -> "/v1/payments/" + id + ".json";

@@ -15,11 +15,10 @@ public record BsaleResponse(String request, int status, byte[] body, Duration re
 
   /** Worth another try: too many requests (Bsale also answers 500 for that) or a server error. */
   public boolean retryable() {
-    return status == 429 || status >= 500;
+    return retryable(status);
   }
 
-  /** The token is wrong (401), the company is blocked (402) or not allowed (403): park, don't retry. */
-  public boolean credentialsRefused() {
-    return status == 401 || status == 402 || status == 403;
+  public static boolean retryable(int status) {
+    return status == 429 || status >= 500;
   }
 }

@@ -36,20 +36,30 @@ public final class BsaleTokens {
 
   /** Parses {@code cpnId=token,...}; a malformed entry fails start-up, naming the variable but not the token. */
   public static Map<String, String> parse(String variable, String value) {
-    Map<String, String> tokens = new HashMap<>();
+    return parse(variable, value, "token");
+  }
+
+  /**
+   * Parses {@code cpnId=<what>,...}. A malformed entry, or a company named twice, fails start-up
+   * with a message that names the variable and the company but never a value.
+   */
+  public static Map<String, String> parse(String variable, String value, String what) {
+    Map<String, String> byCompany = new HashMap<>();
     if (value == null || value.isBlank()) {
-      return tokens;
+      return byCompany;
     }
     for (String entry : value.split(",")) {
       int eq = entry.indexOf('=');
       String company = eq < 0 ? "" : entry.substring(0, eq).trim();
-      String token = eq < 0 ? "" : entry.substring(eq + 1).trim();
-      if (company.isEmpty() || token.isEmpty()) {
-        throw new Env.ConfigException(variable + " must be cpnId=token,...; an entry has no company or no token");
+      String companyValue = eq < 0 ? "" : entry.substring(eq + 1).trim();
+      if (company.isEmpty() || companyValue.isEmpty()) {
+        throw new Env.ConfigException(variable + " must be cpnId=" + what + ",...; an entry has no company or no " + what);
       }
-      tokens.put(company, token);
+      if (byCompany.put(company, companyValue) != null) {
+        throw new Env.ConfigException(variable + " names company " + company + " twice");
+      }
     }
-    return tokens;
+    return byCompany;
   }
 
   public Optional<String> forCompany(String companyId) {

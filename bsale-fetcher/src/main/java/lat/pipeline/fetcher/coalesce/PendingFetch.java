@@ -15,9 +15,11 @@ public final class PendingFetch {
   private final List<FetchRequest> requests = new ArrayList<>();
   private FetchRequest latest;
   private final Instant dueAt;
+  private Instant waitingSince;
 
   PendingFetch(FetchRequest first, Instant dueAt) {
     this.dueAt = dueAt;
+    this.waitingSince = first.takenAt();
     add(first);
   }
 
@@ -36,9 +38,14 @@ public final class PendingFetch {
     return requests;
   }
 
-  /** When the first of them was taken in: the wait bound counts from here. */
-  public Instant takenAt() {
-    return requests.get(0).takenAt();
+  /** Where the wait bound counts from: when the first of them was taken in, or last left the parking lot. */
+  public Instant waitingSince() {
+    return waitingSince;
+  }
+
+  /** Time spent parked does not count against the wait bound. */
+  public void leftParking(Instant now) {
+    waitingSince = now;
   }
 
   public Instant dueAt() {

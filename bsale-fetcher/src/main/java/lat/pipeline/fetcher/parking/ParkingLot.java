@@ -13,11 +13,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Companies whose token Bsale refused (401, 402 blocked, 403) or that have no token: their fetches
- * wait here, in order, instead of being retried in a hot loop. Every {@code recheck} one of them is
- * tried again (with the token files re-read); when it goes through, the company's fetches flow
- * again. Parked fetches are not lost: their offsets are not committed while they wait, so a restart
- * reads them again. Used by the fetch loop's thread only.
+ * Companies whose token Bsale refused (401, 402 blocked, 403), that have no token, or for which
+ * Bsale did not answer within the retries and the wait bound: their fetches wait here, in order,
+ * instead of being retried in a hot loop or given up. Every {@code recheck} one of them (in turn) is
+ * tried again as a probe (with the token files re-read); only when a probe has gone through (a real
+ * Bsale call with the company's token) do the company's fetches flow again, each with its full wait
+ * bound: time parked does not count. Parked fetches are not lost: their offsets are not committed
+ * while they wait, so a restart reads them again. Used by the fetch loop's thread only.
  */
 public final class ParkingLot {
 
@@ -49,7 +51,7 @@ public final class ParkingLot {
       Parked fresh = new Parked();
       fresh.since = now;
       fresh.nextCheck = now.plus(recheck);
-      LOG.warn("Bsale company {} parked: {}. Its notifications wait until its token works again "
+      LOG.warn("Bsale company {} parked: {}. Its notifications wait until a call with its token goes through "
           + "(re-checked every {} ms); other companies go on.", company, reason, recheck.toMillis());
       return fresh;
     });
@@ -63,7 +65,9 @@ public final class ParkingLot {
     companies.values().forEach(parked -> {
       if (!parked.probing && !parked.waiting.isEmpty() && !now.isBefore(parked.nextCheck)) {
         parked.probing = true;
-        probes.add(parked.waiting.remove(0));
+        PendingFetch probe = parked.waiting.remove(0);
+        probe.leftParking(now);
+        probes.add(probe);
       }
     });
     return probes;
@@ -74,27 +78,36 @@ public final class ParkingLot {
     companies.values().forEach(parked -> parked.nextCheck = now);
   }
 
-  /** The probe was refused again: it waits with the others until the next re-check. */
-  public void probeRefused(PendingFetch probe, String reason, Instant now) {
+  /**
+   * The probe did not go through: the company waits for the next re-check, with the probe last in
+   * line (so one resource Bsale cannot answer does not stand in front of the company's other fetches
+   * at every re-check), unless {@code keep} is false (its partition went to another instance meanwhile).
+   */
+  public void probeFailed(PendingFetch probe, String reason, boolean keep, Instant now) {
     Parked parked = companies.get(probe.company());
     if (parked == null) {
-      park(probe, reason, now);
+      if (keep) {
+        park(probe, reason, now);
+      }
       return;
     }
-    parked.waiting.add(0, probe);
+    if (keep) {
+      parked.waiting.add(probe);
+    }
     parked.reason = reason;
     parked.probing = false;
     parked.nextCheck = now.plus(recheck);
   }
 
-  /** The company's token works again: its waiting fetches, in order, to dispatch. */
-  public List<PendingFetch> release(String company) {
+  /** A probe went through: the company's waiting fetches, in order, to dispatch. */
+  public List<PendingFetch> release(String company, Instant now) {
     Parked parked = companies.remove(company);
     if (parked == null) {
       return List.of();
     }
     LOG.info("Bsale company {} unparked after {} s; {} waiting fetches resume", company,
-        Duration.between(parked.since, Instant.now()).toSeconds(), parked.waiting.size());
+        Duration.between(parked.since, now).toSeconds(), parked.waiting.size());
+    parked.waiting.forEach(fetch -> fetch.leftParking(now));
     return parked.waiting;
   }
 

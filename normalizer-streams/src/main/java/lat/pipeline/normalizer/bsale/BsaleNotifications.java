@@ -11,6 +11,7 @@ import lat.pipeline.normalizer.providers.bsale.BsaleNotification;
 import lat.pipeline.normalizer.topology.SeenEventIds;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.common.header.Header;
@@ -26,11 +27,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * The Bsale notification sub-topology: {@code raw.bsale} -> parse the notification (what cannot be
- * parsed goes to {@code dlq.normalizer}) -> drop redeliveries by delivery id -> {@code
- * bsale.fetch-requests}, keyed by tenant, value the notification as received, the raw headers plus
- * the delivery id. The fetcher answers into {@code raw.bsale.resources}, which the Bsale mapper
- * maps like any other raw topic.
+ * The Bsale notification sub-topology: {@code raw.bsale} -> parse the notification into a fetch
+ * request (what cannot be parsed or fetched, e.g. names no cpnId, goes to {@code dlq.normalizer} with the reason)
+ * -> drop redeliveries by delivery id -> {@code bsale.fetch-requests}, keyed by tenant, value the
+ * request encoded by {@link FetchRequests} (which the fetcher decodes), the raw headers plus the
+ * delivery id. The fetcher answers into {@code raw.bsale.resources}, which the Bsale mapper maps
+ * like any other raw topic.
  */
 public final class BsaleNotifications {
 
@@ -46,11 +48,30 @@ public final class BsaleNotifications {
     this.metrics = metrics;
   }
 
-  /** What the parse step made of one notification: its delivery id, or why it has none. */
-  record Parsed(String deliveryId, String failedStep, String reason) {
+  /** What the parse step made of one notification: its fetch request, or why it has none. */
+  record Parsed(FetchRequests.Request request, String failedStep, String reason) {
     boolean failed() {
-      return deliveryId == null;
+      return request == null;
     }
+  }
+
+  /**
+   * Parses a notification that arrived on {@code tenant}'s URL into its fetch request.
+   *
+   * @throws MappingException when it is not a notification, names no cpnId (no company's token could
+   *     answer it), or is a price without its price list (no endpoint answers it)
+   */
+  public static FetchRequests.Request fetchRequest(String tenant, byte[] body) {
+    BsaleNotification notification = BsaleNotification.parse(Json.parse(body, "body"), "body");
+    if (notification.fields().id("cpnId") == null) {
+      throw MappingException.map("body names no cpnId");
+    }
+    if (notification.topic().equals("price") && notification.scope() == null) {
+      throw MappingException.map("body is a price notification that names no priceListId");
+    }
+    long send = notification.sourceTime() == null ? 0 : notification.sourceTime().getEpochSecond();
+    return new FetchRequests.Request(tenant, notification.companyId(), notification.topic(), notification.resourceId(),
+        notification.scope(), send, notification.deliveryId(tenant), notification.fields().object());
   }
 
   public void addTo(StreamsBuilder builder) {
@@ -79,7 +100,7 @@ public final class BsaleNotifications {
         parsed = new Parsed(null, "headers", "The record has no tenant header");
       } else {
         try {
-          parsed = new Parsed(BsaleNotification.parse(Json.parse(body, "body"), "body").deliveryId(tenant), null, null);
+          parsed = new Parsed(fetchRequest(tenant, body), null, null);
         } catch (MappingException e) {
           parsed = new Parsed(null, e.step(), e.getMessage());
         } catch (RuntimeException e) {
@@ -138,7 +159,8 @@ public final class BsaleNotifications {
 
     @Override
     public void process(FixedKeyRecord<String, WithBytes> record) {
-      String deliveryId = record.value().value().deliveryId();
+      FetchRequests.Request request = record.value().value().request();
+      String deliveryId = request.deliveryId();
       if (!seen.firstSighting(deliveryId, record.timestamp())) {
         metrics.duplicate(METRICS_TAG);
         return;
@@ -146,7 +168,7 @@ public final class BsaleNotifications {
       Headers headers = record.headers();
       headers.remove(BsaleResources.DELIVERY_ID);
       headers.add(BsaleResources.DELIVERY_ID, deliveryId.getBytes(StandardCharsets.UTF_8));
-      context.forward(record.withValue(record.value().body()).withHeaders(headers));
+      context.forward(record.withValue(FetchRequests.encode(request)).withHeaders(headers));
     }
   }
 

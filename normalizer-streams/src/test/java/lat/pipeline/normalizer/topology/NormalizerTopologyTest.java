@@ -13,6 +13,8 @@ import java.util.UUID;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
+import lat.pipeline.normalizer.mapping.Json;
+import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.TestMappers;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
@@ -22,6 +24,7 @@ import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
+import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
 import lat.pipeline.schemas.canonical.Customer;
@@ -169,7 +172,7 @@ class NormalizerTopologyTest {
     List<TestRecord<String, byte[]>> requests = readFetchRequests();
     assertThat(requests).hasSize(1);
     assertThat(requests.get(0).key()).isEqualTo(TENANT);
-    assertThat(requests.get(0).value()).isEqualTo(notification);
+    assertThat(FetchRequests.decode(requests.get(0).value()).notification()).isEqualTo(Json.parse(notification, "body"));
     assertThat(header(requests.get(0).headers(), BsaleResources.DELIVERY_ID))
         .isEqualTo("bsale:acme:2:stock:7079:put:1503500856:1");
     assertThat(header(requests.get(0).headers(), CloudEventHeaders.SOURCE)).isEqualTo("/webhooks/bsale/acme");
