@@ -41,7 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ReceiverFaultTest {
 
   private static final String TENANT = "fault-" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String TOKEN = "fault-token";
+  private static final String TOKEN = "fault-token-" + UUID.randomUUID();
 
   private final int port = Ports.free();
   private final Map<String, String> acceptedBodies = new ConcurrentHashMap<>();
