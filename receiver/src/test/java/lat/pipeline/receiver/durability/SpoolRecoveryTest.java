@@ -108,6 +108,26 @@ class SpoolRecoveryTest {
     }
   }
 
+  // Fails on main before this change: the append future never completed while the disk hung, so the
+  // request hung with it instead of being answered 503.
+  @Test
+  void aStalledDiskFailsTheAppendWithinTheWriteTimeoutAndSaysSo() throws Exception {
+    Spool spool = Spool.open(dir, 1 << 24, 1 << 16, 1 << 26, java.time.Duration.ofMillis(300));
+    // The next segment is a named pipe without a reader: opening it blocks, as a hung disk would.
+    Path fifo = dir.resolve(String.format("segment-%020d.log", 1));
+    assumeTrue(run("mkfifo", fifo.toString()), "mkfifo is not available");
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> spool.append(record(0, 100)).get(5, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(java.util.concurrent.TimeoutException.class);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isLessThan(2_000);
+    assertThat(spool.lastWriteError()).contains("has not finished");
+    // The disk comes back (a reader opens the pipe and goes away): the writer moves on to a new segment.
+    Files.newInputStream(fifo).close();
+    spool.append(record(1, 100)).get(5, TimeUnit.SECONDS);
+    assertThat(spool.read(10, 0).records()).extracting(ProducerRecord::key).containsExactly("tenant-1");
+    spool.close();
+  }
+
   private static void appendAll(Spool spool, int from, int count, int size) throws Exception {
     for (int i = from; i < from + count; i++) {
       spool.append(record(i, size)).get(5, TimeUnit.SECONDS);
