@@ -20,6 +20,8 @@ public record ReceiverConfig(
     Path spoolDir,
     long spoolMaxBytes,
     long spoolSegmentBytes,
+    long spoolQueueMaxBytes,
+    Duration spoolWriteTimeout,
     TopicSettings topics,
     CredentialStore credentials,
     Limits limits) {
@@ -31,6 +33,7 @@ public record ReceiverConfig(
       long minRequestBytesPerSecond,
       int maxConnections,
       int authFailuresPerMinute,
+      int authFailuresPerMinuteTotal,
       Duration obumaMaxClockSkew,
       List<String> trustedProxies) {
 
@@ -47,6 +50,7 @@ public record ReceiverConfig(
           env.longValue("RECEIVER_MIN_REQUEST_BYTES_PER_SECOND", 1_024, 0),
           env.integer("RECEIVER_MAX_CONNECTIONS", 2_000, 1, 1_000_000),
           env.integer("RECEIVER_AUTH_FAILURES_PER_MINUTE", 20, 1, 1_000_000),
+          env.integer("RECEIVER_AUTH_FAILURES_PER_MINUTE_TOTAL", 600, 1, 1_000_000),
           Duration.ofSeconds(env.longValue("RECEIVER_OBUMA_MAX_SKEW_SECONDS", 86_400, 1)),
           trustedProxies);
     }
@@ -54,20 +58,37 @@ public record ReceiverConfig(
 
   public static ReceiverConfig fromEnv(Env env) {
     Path secretsDir = Path.of(env.string("WEBHOOK_SECRETS_DIR", "/var/run/secrets/webhooks"));
+    int maxBodyBytes = TopicSettings.maxBodyBytes(env);
+    int maxRecordBytes = TopicSettings.rawRecordBytes(maxBodyBytes);
+    long spoolQueueMaxBytes = env.longValue("RECEIVER_SPOOL_QUEUE_MAX_BYTES", Math.max(32L << 20, 2L * maxRecordBytes), 1);
+    if (spoolQueueMaxBytes < maxRecordBytes) {
+      throw new Env.ConfigException("RECEIVER_SPOOL_QUEUE_MAX_BYTES must hold at least one record of the largest body ("
+          + maxRecordBytes + " bytes with RECEIVER_MAX_BODY_BYTES=" + maxBodyBytes + "), was " + spoolQueueMaxBytes);
+    }
     return new ReceiverConfig(
         env.string("RECEIVER_HOST", "0.0.0.0"),
         env.integer("RECEIVER_PORT", 8080, 0, 65_535),
         env.string("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092"),
-        env.integer("RECEIVER_MAX_BODY_BYTES", 1_048_576, 1, 64 * 1_048_576),
+        maxBodyBytes,
         env.millis("RECEIVER_ACK_TIMEOUT_MS", 2_000, 100),
         env.integer("RECEIVER_RETRY_AFTER_SECONDS", 5, 1, 3_600),
         env.flag("RECEIVER_CREATE_TOPICS", true),
         Path.of(env.string("RECEIVER_SPOOL_DIR", "/var/lib/receiver/spool")),
         env.longValue("RECEIVER_SPOOL_MAX_BYTES", 1L << 30, 1L << 16),
         env.longValue("RECEIVER_SPOOL_SEGMENT_BYTES", 64L << 20, 1L << 16),
+        spoolQueueMaxBytes,
+        env.millis("RECEIVER_SPOOL_WRITE_TIMEOUT_MS", 2_000, 100),
         TopicSettings.fromEnv(env),
         CredentialStore.load(
-            env.string("WEBHOOK_TOKENS", ""), env.string("OBUMA_CLIENT_SECRETS", ""), secretsDir),
+            env.string("WEBHOOK_TOKENS", ""),
+            env.string("OBUMA_API_KEYS", ""),
+            env.string("OBUMA_CLIENT_SECRETS", ""),
+            secretsDir),
         Limits.fromEnv(env));
+  }
+
+  /** The largest raw record: what the producer's requests and the raw topics must take. */
+  public int maxRecordBytes() {
+    return TopicSettings.rawRecordBytes(maxBodyBytes);
   }
 }

@@ -25,6 +25,10 @@ public final class ReceiverService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReceiverService.class);
 
+  /** Beyond this many addresses, failed logins count toward the overall limit only: the table stays small. */
+  private static final int MAX_TRACKED_ADDRESSES = 10_000;
+  private static final Duration PROVISIONING_RETRY = Duration.ofSeconds(5);
+
   private final ReceiverConfig config;
   private Admin admin;
   private Readiness readiness;
@@ -48,23 +52,45 @@ public final class ReceiverService implements AutoCloseable {
     admin = Admin.create(Map.of(
         AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
         AdminClientConfig.CLIENT_ID_CONFIG, "receiver-admin"));
-    if (config.createTopics()) {
-      TopicProvisioner.ensure(admin, Topics.RAW, config.topics());
-    }
     metrics = new ReceiverMetrics();
-    spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes());
+    spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(),
+        config.spoolQueueMaxBytes(), config.spoolWriteTimeout());
     metrics.bindSpool(spool);
     publisher = new RawEventPublisher(
-        RawEventPublisher.createProducer(config.bootstrapServers(), config.ackTimeout()), spool, config.ackTimeout());
+        RawEventPublisher.createProducer(config.bootstrapServers(), config.ackTimeout(), config.maxRecordBytes()),
+        spool, config.ackTimeout());
     metrics.bindProducer(publisher.producer());
     drainer = new SpoolDrainer(spool, publisher.producer(), config.ackTimeout()).start();
     readiness = new Readiness(admin, spool, Duration.ofSeconds(2));
     readiness.start(Duration.ofSeconds(5));
-    failedAuth = new FailedAuthLimiter(config.limits().authFailuresPerMinute(), Duration.ofMinutes(1));
+    if (config.createTopics()) {
+      housekeeping.execute(this::provisionTopics);
+    } else {
+      readiness.topicsProvisioned();
+    }
+    failedAuth = new FailedAuthLimiter(config.limits().authFailuresPerMinute(),
+        config.limits().authFailuresPerMinuteTotal(), MAX_TRACKED_ADDRESSES, Duration.ofMinutes(1));
     housekeeping.scheduleWithFixedDelay(failedAuth::forgetRecovered, 5, 5, TimeUnit.MINUTES);
     app = WebhookApp.create(config, publisher, failedAuth, readiness, metrics).start(config.host(), config.port());
     LOG.info("Receiver listening on {}:{} ({})", config.host(), app.port(), config.credentials());
     return this;
+  }
+
+  /**
+   * Creates (or fixes) the raw topics in the background: a broker that is away at start-up must not
+   * stop the receiver from taking webhooks into the spool. Retries until it succeeds.
+   */
+  private void provisionTopics() {
+    try {
+      TopicProvisioner.ensure(admin, Topics.RAW, config.topics());
+      readiness.topicsProvisioned();
+      LOG.info("Raw topics ready (max.message.bytes at least {})", config.topics().rawMaxMessageBytes());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("Could not create the raw topics yet ({}); retrying in {} s", e.getMessage(), PROVISIONING_RETRY.toSeconds());
+      housekeeping.schedule(this::provisionTopics, PROVISIONING_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+    }
   }
 
   public int port() {

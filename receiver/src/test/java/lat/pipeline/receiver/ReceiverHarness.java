@@ -30,13 +30,18 @@ final class ReceiverHarness implements AutoCloseable {
   static final String TENANT = "acme";
   static final String TOKEN = "s3cret-token-" + UUID.randomUUID();
   static final String SIGNED_TENANT = "signed";
-  static final String OBUMA_SECRET = "obuma-client-secret";
+  static final String OBUMA_API_KEY = "obuma-account-api-key";
 
   final String bootstrapServers;
   final ReceiverService service;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   ReceiverHarness(String bootstrapServers, Map<String, String> extraEnv) throws InterruptedException {
+    this(bootstrapServers, extraEnv, true);
+  }
+
+  /** {@code awaitTopics}: wait until the background provisioning has the raw topics ready. */
+  ReceiverHarness(String bootstrapServers, Map<String, String> extraEnv, boolean awaitTopics) throws InterruptedException {
     this.bootstrapServers = bootstrapServers;
     Map<String, String> env = new HashMap<>(Map.of(
         "RECEIVER_PORT", "0",
@@ -44,11 +49,30 @@ final class ReceiverHarness implements AutoCloseable {
         "KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
         "TOPIC_PARTITIONS", "3",
         "WEBHOOK_TOKENS", "*:" + TENANT + "=" + TOKEN + ",*:" + SIGNED_TENANT + "=" + TOKEN,
-        "OBUMA_CLIENT_SECRETS", SIGNED_TENANT + "=" + OBUMA_SECRET,
+        "OBUMA_API_KEYS", SIGNED_TENANT + "=" + OBUMA_API_KEY,
         "WEBHOOK_SECRETS_DIR", Path.of("target", "no-secrets-dir").toString(),
         "RECEIVER_SPOOL_DIR", tempSpoolDir()));
     env.putAll(extraEnv);
     service = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start();
+    if (awaitTopics) {
+      awaitReady("\"topics\":\"ready\"");
+    }
+  }
+
+  /** Waits (at most 60 s) until /health/ready says {@code fragment}. */
+  void awaitReady(String fragment) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (get("/health/ready").body().contains(fragment)) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // the server is starting
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("/health/ready never said " + fragment);
   }
 
   private static String tempSpoolDir() {

@@ -1,6 +1,6 @@
 package lat.pipeline.receiver;
 
-import static lat.pipeline.receiver.ReceiverHarness.OBUMA_SECRET;
+import static lat.pipeline.receiver.ReceiverHarness.OBUMA_API_KEY;
 import static lat.pipeline.receiver.ReceiverHarness.SIGNED_TENANT;
 import static lat.pipeline.receiver.ReceiverHarness.TENANT;
 import static lat.pipeline.receiver.ReceiverHarness.TOKEN;
@@ -48,7 +48,9 @@ class ReceiverSecurityTest {
   @Test
   void obumaSignatureMustBeRightPresentAndForARecentEventDate() throws Exception {
     String now = LocalDateTime.now(ZoneId.of("America/Santiago")).format(OBUMA_DATE);
-    String stale = LocalDateTime.now(ZoneId.of("America/Santiago")).minusHours(2).format(OBUMA_DATE);
+    // Without a zone a date may be in any zone (UTC-12 to UTC+14): only one off by more than that and the skew is stale.
+    String stale = LocalDateTime.now(ZoneId.of("America/Santiago")).minusDays(2).format(OBUMA_DATE);
+    String staleUtc = java.time.Instant.now().minusSeconds(7_200).toString();
     String path = "/webhooks/obuma/" + SIGNED_TENANT + "?token=" + TOKEN;
     long before = receiver.rawRecordCount();
     String client = "198.51.100.10";
@@ -58,7 +60,30 @@ class ReceiverSecurityTest {
         "X-Forwarded-For", "198.51.100.11").statusCode()).as("missing").isEqualTo(401);
     assertThat(post(path, envelope("evt-3", now), signature("evt-1", now), "198.51.100.12")).as("signature of another event").isEqualTo(401);
     assertThat(post(path, envelope("evt-4", stale), signature("evt-4", stale), "198.51.100.13")).as("replayed with a stale date").isEqualTo(401);
+    assertThat(post(path, envelope("evt-5", staleUtc), signature("evt-5", staleUtc), "198.51.100.13")).as("stale, with a zone").isEqualTo(401);
     assertThat(receiver.rawRecordCount()).isEqualTo(before + 1);
+  }
+
+  // Fails on main before this change: an unreadable eventDate and a date read in another zone were
+  // refused (401), and each such refusal counted as a failed login of the address.
+  @Test
+  void aCorrectlySignedDeliveryWithAnUnreadableOrOtherZoneDateIsAcceptedAndARefusedDateIsNoFailedLogin() throws Exception {
+    String path = "/webhooks/obuma/" + SIGNED_TENANT + "?token=" + TOKEN;
+    String unreadable = "martes 1 de diciembre, 10:15";
+    String utcClockWithoutZone = LocalDateTime.now(java.time.ZoneOffset.UTC).format(OBUMA_DATE);
+    String stale = java.time.Instant.now().minusSeconds(7_200).toString();
+    String client = "198.51.100.40";
+    long before = receiver.rawRecordCount();
+
+    assertThat(post(path, envelope("evt-u", unreadable), signature("evt-u", unreadable), client)).isEqualTo(200);
+    assertThat(post(path, envelope("evt-z", utcClockWithoutZone), signature("evt-z", utcClockWithoutZone), client)).isEqualTo(200);
+    assertThat(receiver.get("/metrics").body()).containsPattern("webhook_obuma_unreadable_event_date_total 1\\.0");
+    for (int i = 0; i < 5; i++) {
+      assertThat(post(path, envelope("evt-s" + i, stale), signature("evt-s" + i, stale), client)).isEqualTo(401);
+    }
+    // Five refused dates, limit 3: none counted, so a wrong signature is still a plain 401, not 429.
+    assertThat(post(path, envelope("evt-w", unreadable), signature("evt-other", unreadable), client)).isEqualTo(401);
+    assertThat(receiver.rawRecordCount()).isEqualTo(before + 2);
   }
 
   @Test
@@ -70,19 +95,22 @@ class ReceiverSecurityTest {
     assertThat(receiver.post(path + TOKEN.toUpperCase(), BODY, "X-Forwarded-For", "198.51.100.22").statusCode()).isEqualTo(401);
   }
 
+  // Fails on main before this change: after the wrong tokens, the right token from the same address
+  // (every caller behind an ingress) was answered 429.
   @Test
-  void repeatedFailedAuthenticationsFromOneAddressAreAnswered429WhileOthersGoOn() throws Exception {
+  void repeatedFailedAuthenticationsAreAnswered429ButTheRightTokenFromTheSameAddressIsNeverRefused() throws Exception {
     String wrong = "/webhooks/alegra/" + TENANT + "?token=guess";
     String right = "/webhooks/alegra/" + TENANT + "?token=" + TOKEN;
     for (int i = 0; i < 3; i++) {
       assertThat(receiver.post(wrong, BODY, "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(401);
     }
-    var blocked = receiver.post(right, BODY, "X-Forwarded-For", "203.0.113.5");
+    var blocked = receiver.post(wrong, BODY, "X-Forwarded-For", "203.0.113.5");
     assertThat(blocked.statusCode()).isEqualTo(429);
     assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
-    assertThat(receiver.post(right, BODY, "X-Forwarded-For", "203.0.113.6").statusCode()).isEqualTo(200);
+    assertThat(receiver.post(right, BODY, "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(200);
+    assertThat(receiver.post(wrong, BODY, "X-Forwarded-For", "203.0.113.6").statusCode()).isEqualTo(401);
     // A spoofed hop left of the real one changes nothing: the rightmost untrusted address counts.
-    assertThat(receiver.post(right, BODY, "X-Forwarded-For", "203.0.113.99, 203.0.113.5").statusCode()).isEqualTo(429);
+    assertThat(receiver.post(wrong, BODY, "X-Forwarded-For", "203.0.113.99, 203.0.113.5").statusCode()).isEqualTo(429);
   }
 
   @Test
@@ -131,7 +159,7 @@ class ReceiverSecurityTest {
 
   private static String signature(String eventId, String eventDate) {
     return Base64.getEncoder().encodeToString(
-        ObumaSignature.sign(OBUMA_SECRET.getBytes(StandardCharsets.UTF_8), eventDate + eventId));
+        ObumaSignature.sign(OBUMA_API_KEY.getBytes(StandardCharsets.UTF_8), eventDate + eventId));
   }
 
   /** The first line of the answer, or empty when the server closed the connection without one. */

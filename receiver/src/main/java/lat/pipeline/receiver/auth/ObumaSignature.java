@@ -12,20 +12,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * OBUMA's webhook signature: {@code Obuma-Webhook-Signature} = base64(HMAC-SHA256(client secret,
- * eventDate + eventId)), taken from the envelope. The body itself is not covered (see
- * providers/NOTES.md), which is why the normalizer also deduplicates on eventId.
+ * OBUMA's webhook signature: {@code Obuma-Webhook-Signature} = base64 of the raw
+ * HMAC-SHA256(key = the account's API key, message = eventDate + eventId), as OBUMA's own
+ * WooCommerce and PrestaShop plugins compute it. The body itself is not covered, which is why the
+ * normalizer also deduplicates on eventId.
+ *
+ * <p>OBUMA documents no format or zone for {@code eventDate}, and its plugins never check it. So a
+ * correctly signed delivery whose date cannot be read is accepted (and counted by the caller); a
+ * date without a zone is accepted if it lies within the skew of now in any zone; only a readable
+ * date outside the skew is refused.
  */
 public final class ObumaSignature {
 
   public static final String HEADER = "Obuma-Webhook-Signature";
-  private static final ZoneId OBUMA_ZONE = ZoneId.of("America/Santiago");
+  /** The zones a date without a zone may have been written in: UTC-12 to UTC+14. */
+  private static final Duration EARLIEST_ZONE = Duration.ofHours(12);
+  private static final Duration LATEST_ZONE = Duration.ofHours(14);
   private static final JsonFactory JSON = new JsonFactory();
 
   private ObumaSignature() {}
@@ -33,23 +41,33 @@ public final class ObumaSignature {
   /** What a signature check found. */
   public enum Verdict {
     VALID("valid"),
+    VALID_UNREADABLE_DATE("valid, with an eventDate that could not be read"),
     MISSING("missing " + HEADER),
     NO_ENVELOPE("the body is not an OBUMA envelope with eventId and eventDate"),
     WRONG("wrong " + HEADER),
-    STALE("eventDate is unreadable or further from now than the allowed clock skew");
+    STALE("eventDate is further from now than the allowed clock skew");
 
     public final String reason;
 
     Verdict(String reason) {
       this.reason = reason;
     }
+
+    public boolean accepted() {
+      return this == VALID || this == VALID_UNREADABLE_DATE;
+    }
+
+    /** Whether the caller proved it holds the key: a refused date then is no failed login. */
+    public boolean signedByKeyHolder() {
+      return accepted() || this == STALE;
+    }
   }
 
   /**
-   * Checks the signature, then that the signed {@code eventDate} is within {@code maxSkew} of now:
-   * the signature does not cover the body, so a captured request replayed later is refused.
+   * Checks the signature, then that a readable signed {@code eventDate} is within {@code maxSkew}
+   * of now: the signature does not cover the body, so a captured request replayed later is refused.
    */
-  public static Verdict verify(byte[] clientSecret, byte[] body, String presentedSignature, Instant now, Duration maxSkew) {
+  public static Verdict verify(byte[] apiKey, byte[] body, String presentedSignature, Instant now, Duration maxSkew) {
     if (presentedSignature == null || presentedSignature.isBlank()) {
       return Verdict.MISSING;
     }
@@ -57,7 +75,7 @@ public final class ObumaSignature {
     if (envelope == null) {
       return Verdict.NO_ENVELOPE;
     }
-    byte[] expected = sign(clientSecret, envelope.eventDate() + envelope.eventId());
+    byte[] expected = sign(apiKey, envelope.eventDate() + envelope.eventId());
     byte[] presented;
     try {
       presented = Base64.getDecoder().decode(presentedSignature.trim());
@@ -67,33 +85,36 @@ public final class ObumaSignature {
     if (!MessageDigest.isEqual(expected, presented)) {
       return Verdict.WRONG;
     }
-    Instant eventDate = parseEventDate(envelope.eventDate());
-    if (eventDate == null || Duration.between(eventDate, now).abs().compareTo(maxSkew) > 0) {
-      return Verdict.STALE;
-    }
-    return Verdict.VALID;
+    return withinSkew(envelope.eventDate().trim(), now, maxSkew);
   }
 
-  /** RFC 3339, Unix seconds, or OBUMA's local {@code yyyy-MM-dd HH:mm:ss} (Chilean time). */
-  static Instant parseEventDate(String text) {
-    String value = text.trim();
+  /**
+   * RFC 3339 or Unix seconds are compared as they are; a local {@code yyyy-MM-dd HH:mm:ss} (no
+   * zone) passes if it is within the skew in some zone; anything else cannot be read.
+   */
+  static Verdict withinSkew(String value, Instant now, Duration maxSkew) {
     try {
       if (value.chars().allMatch(Character::isDigit) && !value.isEmpty() && value.length() <= 12) {
-        return Instant.ofEpochSecond(Long.parseLong(value));
+        return within(Instant.ofEpochSecond(Long.parseLong(value)), now.minus(maxSkew), now.plus(maxSkew));
       }
       if (value.endsWith("Z") || value.matches(".*[+-]\\d\\d:\\d\\d$")) {
-        return OffsetDateTime.parse(value.replace(' ', 'T')).toInstant();
+        return within(OffsetDateTime.parse(value.replace(' ', 'T')).toInstant(), now.minus(maxSkew), now.plus(maxSkew));
       }
-      return LocalDateTime.parse(value.replace(' ', 'T')).atZone(OBUMA_ZONE).toInstant();
+      Instant asUtc = LocalDateTime.parse(value.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+      return within(asUtc, now.minus(maxSkew).minus(EARLIEST_ZONE), now.plus(maxSkew).plus(LATEST_ZONE));
     } catch (DateTimeException | NumberFormatException unreadable) {
-      return null;
+      return Verdict.VALID_UNREADABLE_DATE;
     }
   }
 
-  public static byte[] sign(byte[] clientSecret, String message) {
+  private static Verdict within(Instant date, Instant earliest, Instant latest) {
+    return date.isBefore(earliest) || date.isAfter(latest) ? Verdict.STALE : Verdict.VALID;
+  }
+
+  public static byte[] sign(byte[] apiKey, String message) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(clientSecret, "HmacSHA256"));
+      mac.init(new SecretKeySpec(apiKey, "HmacSHA256"));
       return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);

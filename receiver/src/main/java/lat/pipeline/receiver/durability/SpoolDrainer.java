@@ -1,8 +1,11 @@
 package lat.pipeline.receiver.durability;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
@@ -12,9 +15,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves spooled records to Kafka in order, in batches: a batch is checkpointed only once the broker
- * acknowledged all of it; otherwise the drainer backs off and sends the same batch again. A record
- * may so reach Kafka twice (same {@code ce_id}), never zero times.
+ * Moves spooled records to Kafka in order, in batches. Records are checkpointed only up to the first
+ * one the broker did not take yet; the drainer backs off and sends again from there. A record may so
+ * reach Kafka twice (same {@code ce_id}), never zero times. A record the broker refuses for good is
+ * moved to the {@link Quarantine} and counted, and the drain goes on behind it.
  */
 public final class SpoolDrainer implements AutoCloseable {
 
@@ -46,11 +50,12 @@ public final class SpoolDrainer implements AutoCloseable {
     while (running) {
       try {
         Spool.Batch batch = spool.read(BATCH, 200);
-        if (batch.records().isEmpty()) {
+        if (batch.entries().isEmpty()) {
           continue;
         }
-        if (sendAll(batch.records())) {
-          spool.commit(batch);
+        int moved = drain(batch.entries());
+        spool.commit(batch, moved);
+        if (moved == batch.entries().size()) {
           backoffMillis = 200;
         } else {
           spool.rewind();
@@ -72,34 +77,65 @@ public final class SpoolDrainer implements AutoCloseable {
   /**
    * Sends the first record alone and waits for it, so that a broker that is still away fails the
    * batch before the rest is queued; then the rest, stopping at the first record that fails at once.
-   * A batch is never half sent out of order: the retry starts again from its first record.
+   * Returns how many records from the start are done: acknowledged, or quarantined because the
+   * broker refuses them for good. The next attempt starts at the first record that is not.
    */
-  private boolean sendAll(List<ProducerRecord<String, byte[]>> records) throws InterruptedException {
+  private int drain(List<Spool.Spooled> entries) throws InterruptedException, IOException {
     long deadline = System.nanoTime() + ackTimeout.toNanos() + TimeUnit.SECONDS.toNanos(30);
-    try {
-      awaitAck(producer.send(records.get(0)), deadline);
-      List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-      for (ProducerRecord<String, byte[]> record : records.subList(1, records.size())) {
-        Future<RecordMetadata> ack = producer.send(record);
-        acks.add(ack);
-        if (ack.isDone()) {
-          ack.get(); // throws when the send failed at once (no metadata, buffer full)
+    List<Future<RecordMetadata>> acks = new ArrayList<>(entries.size());
+    for (Spool.Spooled entry : entries) {
+      Future<RecordMetadata> ack = send(entry.record());
+      acks.add(ack);
+      if (acks.size() == 1) {
+        Throwable first = outcome(ack, deadline);
+        if (retryable(first)) {
+          LOG.info("The broker did not take spooled records yet ({}); retrying", first.toString());
+          return 0;
         }
+      } else if (ack.isDone() && retryable(outcome(ack, deadline))) {
+        break;
       }
-      for (Future<RecordMetadata> ack : acks) {
-        awaitAck(ack, deadline);
+    }
+    int done = 0;
+    for (int i = 0; i < acks.size(); i++) {
+      Throwable error = outcome(acks.get(i), deadline);
+      if (retryable(error)) {
+        LOG.info("The broker did not take spooled record {} of {} yet ({}); retrying from there", i + 1, entries.size(), error.toString());
+        break;
       }
-      return true;
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception notAcknowledged) {
-      LOG.info("The broker did not take {} spooled records yet ({}); retrying", records.size(), notAcknowledged.toString());
-      return false;
+      if (error != null) {
+        ProducerRecord<String, byte[]> record = entries.get(i).record();
+        spool.quarantine().keep(record, error);
+        LOG.error("The broker refuses a spooled record of tenant {} for {} for good ({}); it is kept in {}",
+            record.key(), record.topic(), error.toString(), spool.quarantine().dir());
+      }
+      done++;
+    }
+    return done;
+  }
+
+  private static boolean retryable(Throwable error) {
+    return error != null && !BrokerRefusal.isForGood(error);
+  }
+
+  private Future<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+    try {
+      return producer.send(record);
+    } catch (RuntimeException notQueued) {
+      return CompletableFuture.failedFuture(notQueued);
     }
   }
 
-  private static void awaitAck(Future<RecordMetadata> ack, long deadlineNanos) throws Exception {
-    ack.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+  /** Null once acknowledged; the error otherwise, a timeout when the deadline passed first. */
+  private static Throwable outcome(Future<RecordMetadata> ack, long deadlineNanos) throws InterruptedException {
+    try {
+      ack.get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      return e;
+    }
   }
 
   private static void sleepQuietly(long millis) {
@@ -111,7 +147,7 @@ public final class SpoolDrainer implements AutoCloseable {
   }
 
   /**
-   * Stops now, even mid-batch: a batch is checkpointed only after the broker's ack, so what was not
+   * Stops now, even mid-batch: records are checkpointed only after the broker's ack, so what was not
    * acknowledged stays in the spool for the next start (and may be sent twice, never lost).
    */
   @Override

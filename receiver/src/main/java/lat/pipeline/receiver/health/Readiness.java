@@ -19,6 +19,7 @@ public final class Readiness implements AutoCloseable {
   private final Spool spool;
   private final Duration timeout;
   private final AtomicBoolean brokerReachable = new AtomicBoolean(false);
+  private final AtomicBoolean topicsReady = new AtomicBoolean(false);
   private final ScheduledExecutorService checker =
       Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "readiness-check");
@@ -46,6 +47,15 @@ public final class Readiness implements AutoCloseable {
 
   public boolean spoolWritable() {
     return spool.lastWriteError() == null;
+  }
+
+  /** Whether the raw topics were found or created with their settings; provisioning retries until then. */
+  public boolean topicsReady() {
+    return topicsReady.get();
+  }
+
+  public void topicsProvisioned() {
+    topicsReady.set(true);
   }
 
   public Spool spool() {

@@ -20,11 +20,14 @@ import org.apache.kafka.clients.producer.Producer;
 public final class ReceiverMetrics implements AutoCloseable {
 
   /** How a request ended; a closed set, so fuzzed paths cannot blow up the label cardinality. */
-  public enum Outcome { STORED, SPOOLED, EMPTY, UNAUTHORIZED, RATE_LIMITED, TOO_LARGE, BAD_REQUEST, UNKNOWN_PROVIDER, UNAVAILABLE }
+  public enum Outcome { STORED, SPOOLED, EMPTY, UNAUTHORIZED, RATE_LIMITED, TOO_LARGE, BAD_REQUEST, UNKNOWN_PROVIDER, UNAVAILABLE, REFUSED }
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Map<String, Timer> durableLatency = new ConcurrentHashMap<>();
+  private final Counter obumaUnreadableEventDates = Counter.builder("webhook_obuma_unreadable_event_date")
+      .description("Correctly signed OBUMA deliveries accepted although their eventDate could not be read")
+      .register(registry);
   private KafkaClientMetrics producerMetrics;
 
   public ReceiverMetrics() {
@@ -46,6 +49,8 @@ public final class ReceiverMetrics implements AutoCloseable {
         .description("Bytes in the local spool waiting for the broker").register(registry);
     Gauge.builder("receiver_spool_oldest_age_seconds", spool, s -> s.oldestAgeMillis() / 1000.0)
         .description("Age of the oldest record waiting in the spool").register(registry);
+    Gauge.builder("receiver_quarantined_records", spool, s -> s.quarantine().count())
+        .description("Spooled records the broker refused for good, kept in the spool's quarantine directory").register(registry);
     Gauge.builder("receiver_spool_writable", spool, s -> s.lastWriteError() == null ? 1 : 0)
         .description("1 while the spool can be written, 0 after a disk error").register(registry);
   }
@@ -59,6 +64,10 @@ public final class ReceiverMetrics implements AutoCloseable {
             .tag("outcome", outcome.name().toLowerCase())
             .register(registry))
         .increment();
+  }
+
+  public void obumaUnreadableEventDate() {
+    obumaUnreadableEventDates.increment();
   }
 
   public void durable(String provider, Duration elapsed) {

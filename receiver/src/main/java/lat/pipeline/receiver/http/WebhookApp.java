@@ -64,11 +64,13 @@ public final class WebhookApp {
       ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(Map.of(
           "status", ready ? "UP" : "DOWN",
           "kafka", readiness.brokerReachable() ? "reachable" : "unreachable",
+          "topics", readiness.topicsReady() ? "ready" : "pending",
           "spool", Map.of(
               "writable", readiness.spoolWritable(),
               "records", readiness.spool().depth(),
               "bytes", readiness.spool().bytes(),
-              "oldestAgeSeconds", readiness.spool().oldestAgeMillis() / 1000)));
+              "oldestAgeSeconds", readiness.spool().oldestAgeMillis() / 1000,
+              "quarantined", readiness.spool().quarantine().count())));
     });
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 

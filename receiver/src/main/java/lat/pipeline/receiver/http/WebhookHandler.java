@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.CredentialStore;
@@ -19,6 +20,7 @@ import lat.pipeline.receiver.auth.FailedAuthLimiter;
 import lat.pipeline.receiver.auth.ObumaSignature;
 import lat.pipeline.receiver.durability.EventIds;
 import lat.pipeline.receiver.durability.IncomingWebhook;
+import lat.pipeline.receiver.durability.BrokerRefusal.RefusedForGood;
 import lat.pipeline.receiver.durability.RawEventPublisher;
 import lat.pipeline.receiver.durability.RawEventPublisher.Durability;
 import lat.pipeline.receiver.health.ReceiverMetrics;
@@ -81,15 +83,9 @@ final class WebhookHandler {
       throw new BadRequestResponse("Tenant and event key may hold only letters, digits and . _ ~ : -");
     }
     String caller = clientAddress.resolve(ctx.req().getRemoteAddr(), ctx.header("X-Forwarded-For"));
-    if (failedAuth.isBlocked(caller)) {
-      metrics.count(provider, Outcome.RATE_LIMITED);
-      ctx.header(Header.RETRY_AFTER, "60");
-      throw new HttpResponseException(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Too many failed authentications");
-    }
+    // Credentials first: a request that holds them is never refused for what others got wrong.
     if (!credentials.tokenMatches(provider, tenant, presentedToken(ctx))) {
-      failedAuth.recordFailure(caller);
-      metrics.count(provider, Outcome.UNAUTHORIZED);
-      throw new UnauthorizedResponse("Wrong or missing credentials");
+      refuseFailedLogin(ctx, provider, caller, "Wrong or missing credentials");
     }
     byte[] body = readBoundedBody(ctx, provider);
     if (body.length == 0) {
@@ -100,10 +96,14 @@ final class WebhookHandler {
     }
     if (provider.equals("obuma")) {
       ObumaSignature.Verdict verdict = obumaSignature(tenant, body, ctx);
-      if (verdict != ObumaSignature.Verdict.VALID) {
-        failedAuth.recordFailure(caller);
+      if (verdict == ObumaSignature.Verdict.VALID_UNREADABLE_DATE) {
+        metrics.obumaUnreadableEventDate();
+      } else if (verdict == ObumaSignature.Verdict.STALE) {
+        // Signed with the right key: a date outside the skew is a replay or a clock, not a guess.
         metrics.count(provider, Outcome.UNAUTHORIZED);
         throw new UnauthorizedResponse("OBUMA signature refused: " + verdict.reason);
+      } else if (!verdict.accepted()) {
+        refuseFailedLogin(ctx, provider, caller, "OBUMA signature refused: " + verdict.reason);
       }
     }
     IncomingWebhook webhook =
@@ -116,11 +116,18 @@ final class WebhookHandler {
             contentTypeOf(ctx),
             Instant.now(),
             body);
-    ctx.future(() -> publisher.publish(webhook).handle((durability, error) -> {
+    ctx.future(() -> publisher.publish(webhook).handle((durability, failure) -> {
+      Throwable error = failure instanceof CompletionException ? failure.getCause() : failure;
       if (error == null) {
         metrics.durable(provider, Duration.ofNanos(System.nanoTime() - started));
         metrics.count(provider, durability == Durability.SPOOLED ? Outcome.SPOOLED : Outcome.STORED);
         ctx.contentType("application/json").result("{\"id\":\"" + webhook.id() + "\"}");
+      } else if (error instanceof RefusedForGood) {
+        // Retrying cannot help until an operator fixes the topic or the ACLs: never a 200, never the spool.
+        metrics.count(provider, Outcome.REFUSED);
+        LOG.error("The broker refuses a {} webhook of tenant {} for good: {}", provider, tenant, error.toString());
+        ctx.status(HttpStatus.INTERNAL_SERVER_ERROR)
+            .json(Map.of("error", "The event was not stored: " + error.getMessage()));
       } else {
         metrics.count(provider, Outcome.UNAVAILABLE);
         LOG.warn("Could not make a {} webhook for tenant {} durable: {}", provider, tenant, error.toString());
@@ -132,11 +139,23 @@ final class WebhookHandler {
     }));
   }
 
-  /** Valid when the tenant has no client secret configured: then the token alone authenticates. */
+  /** A failed login: 429 while the caller (or everyone together) has used up its failures, else 401. */
+  private void refuseFailedLogin(Context ctx, String provider, String caller, String reason) {
+    if (failedAuth.isBlocked(caller)) {
+      metrics.count(provider, Outcome.RATE_LIMITED);
+      ctx.header(Header.RETRY_AFTER, "60");
+      throw new HttpResponseException(HttpStatus.TOO_MANY_REQUESTS.getCode(), "Too many failed authentications");
+    }
+    failedAuth.recordFailure(caller);
+    metrics.count(provider, Outcome.UNAUTHORIZED);
+    throw new UnauthorizedResponse(reason);
+  }
+
+  /** Valid when the tenant has no API key configured: then the token alone authenticates. */
   private ObumaSignature.Verdict obumaSignature(String tenant, byte[] body, Context ctx) {
     return credentials
-        .obumaClientSecret(tenant)
-        .map(secret -> ObumaSignature.verify(secret, body, ctx.header(ObumaSignature.HEADER), Instant.now(), obumaMaxSkew))
+        .obumaApiKey(tenant)
+        .map(apiKey -> ObumaSignature.verify(apiKey, body, ctx.header(ObumaSignature.HEADER), Instant.now(), obumaMaxSkew))
         .orElse(ObumaSignature.Verdict.VALID);
   }
 

@@ -23,7 +23,7 @@ class SpoolTest {
 
   @Test
   void recordsComeBackInOrderWithTheirHeadersAcrossSegmentsAndARestart() throws Exception {
-    Spool spool = Spool.open(dir, 1 << 24, 1 << 16);
+    Spool spool = open(dir, 1 << 24, 1 << 16);
     List<CompletableFuture<Void>> writes = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
       writes.add(spool.append(record(i, 500)));
@@ -31,10 +31,10 @@ class SpoolTest {
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
     assertThat(spool.depth()).isEqualTo(300);
     Spool.Batch first = spool.read(100, 0);
-    spool.commit(first);
+    spool.commit(first, first.entries().size());
     spool.close();
 
-    Spool reopened = Spool.open(dir, 1 << 24, 1 << 16);
+    Spool reopened = open(dir, 1 << 24, 1 << 16);
     assertThat(reopened.depth()).isEqualTo(200);
     List<ProducerRecord<String, byte[]>> rest = new ArrayList<>();
     for (Spool.Batch batch = reopened.read(64, 0); !batch.records().isEmpty(); batch = reopened.read(64, 0)) {
@@ -49,7 +49,7 @@ class SpoolTest {
 
   @Test
   void aTornLastFrameAfterACrashIsCutAndTheRecordsBeforeItAreKept() throws Exception {
-    Spool spool = Spool.open(dir, 1 << 24, 1 << 24);
+    Spool spool = open(dir, 1 << 24, 1 << 24);
     for (int i = 0; i < 10; i++) {
       spool.append(record(i, 100)).get(5, TimeUnit.SECONDS);
     }
@@ -61,7 +61,7 @@ class SpoolTest {
     // A crash mid-write: half a frame at the end, which no caller was answered for.
     Files.write(segment, new byte[] {0, 0, 1, 0, 7, 7, 7}, StandardOpenOption.APPEND);
 
-    Spool reopened = Spool.open(dir, 1 << 24, 1 << 24);
+    Spool reopened = open(dir, 1 << 24, 1 << 24);
     assertThat(reopened.depth()).isEqualTo(10);
     assertThat(reopened.read(100, 0).records()).hasSize(10);
     reopened.append(record(10, 100)).get(5, TimeUnit.SECONDS);
@@ -71,7 +71,7 @@ class SpoolTest {
 
   @Test
   void aFullSpoolRefusesTheAppendInsteadOfPromisingIt() throws Exception {
-    Spool spool = Spool.open(dir, 70_000, 1 << 24);
+    Spool spool = open(dir, 70_000, 1 << 24);
     spool.append(record(0, 30_000)).get(5, TimeUnit.SECONDS);
     spool.append(record(1, 30_000)).get(5, TimeUnit.SECONDS);
     assertThatThrownBy(() -> spool.append(record(2, 30_000)).get(5, TimeUnit.SECONDS))
@@ -80,18 +80,25 @@ class SpoolTest {
   }
 
   @Test
-  void aDiskThatIsFullFailsTheAppendAndSaysWhy() throws Exception {
-    // The segment file is /dev/full: every write fails with "No space left on device".
-    Files.createSymbolicLink(dir.resolve(String.format("segment-%020d.log", 0)), Path.of("/dev/full"));
-    Spool spool = Spool.open(dir, 1 << 24, 1 << 24);
+  void aDiskThatIsFullFailsTheAppendAndSaysWhyAndTheNextSegmentIsUsable() throws Exception {
+    Spool spool = open(dir, 1 << 24, 1 << 24);
+    // The next segment file is /dev/full: every write to it fails with "No space left on device".
+    Files.createSymbolicLink(dir.resolve(String.format("segment-%020d.log", 1)), Path.of("/dev/full"));
     assertThatThrownBy(() -> spool.append(record(0, 100)).get(5, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class).hasMessageContaining("No space left on device");
     assertThat(spool.lastWriteError()).contains("No space left on device");
     assertThat(spool.depth()).isZero();
+    spool.append(record(1, 100)).get(5, TimeUnit.SECONDS);
+    assertThat(spool.lastWriteError()).isNull();
+    assertThat(spool.read(10, 0).records()).extracting(ProducerRecord::key).containsExactly("tenant-1");
     spool.close();
   }
 
-  private static ProducerRecord<String, byte[]> record(int i, int size) {
+  static Spool open(Path dir, long maxBytes, long segmentBytes) {
+    return Spool.open(dir, maxBytes, segmentBytes, 1 << 26, java.time.Duration.ofSeconds(5));
+  }
+
+  static ProducerRecord<String, byte[]> record(int i, int size) {
     RecordHeaders headers = new RecordHeaders();
     headers.add("ce_id", ("id-" + i).getBytes(StandardCharsets.UTF_8));
     byte[] value = new byte[size];
