@@ -40,6 +40,7 @@ class KafkaUsersTest {
   /** The fetcher's FETCHER_GROUP_ID default. */
   private static final String FETCHER_GROUP = "bsale-fetcher";
 
+  /** Fails on main before this change: there was no KafkaUser (and Strimzi 1.2 would have taken no v1beta2 resource). */
   @ParameterizedTest
   @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
   void eachClientHasAScramUserWithExactlyTheAclsItNeeds(String layer) {

@@ -26,9 +26,6 @@ import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScra
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
-import lat.pipeline.receiver.auth.ClientAddress;
-import lat.pipeline.schemas.Topic;
-import lat.pipeline.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +38,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import lat.pipeline.receiver.auth.ClientAddress;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -146,6 +146,7 @@ class KubernetesManifestsTest {
     });
   }
 
+  /** Fails on main before this change: no Kafka version was pinned (the operator's default was used). */
   @ParameterizedTest
   @ValueSource(strings = {"overlays/small", "overlays/production"})
   void kafkaRunsOnNodePoolsWithAVersionThatStrimziSupports(String layer) {
@@ -176,6 +177,7 @@ class KubernetesManifestsTest {
     }
   }
 
+  /** Fails on main before this change: the only listener was plaintext, with no authentication and no ACLs. */
   @ParameterizedTest
   @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
   void kafkaHasATlsScramListenerWithAclsAndThePlainOneOnlyForThePipelinesPods(String layer) {
@@ -183,6 +185,7 @@ class KubernetesManifestsTest {
     Kafka kafka = rendered.one(Kafka.class, "pipeline");
     Map<String, GenericKafkaListener> listeners = kafka.getSpec().getKafka().getListeners().stream()
         .collect(Collectors.toMap(GenericKafkaListener::getName, l -> l));
+    assertThat(listeners).containsKey("tls");
     GenericKafkaListener tls = listeners.get("tls");
     assertThat(tls.isTls()).isTrue();
     assertThat(tls.getAuth()).isInstanceOf(KafkaListenerAuthenticationScramSha512.class);
@@ -242,6 +245,8 @@ class KubernetesManifestsTest {
     assertThat(env(container, "RECEIVER_PORT")).isEqualTo("8080");
 
     // A request that the ingress controller forwards is counted against the client it names.
+    // Fails on main before this change: the receiver did not set RECEIVER_TRUSTED_PROXIES, so every
+    // webhook through the Ingress counted against the controller pod's address.
     List<String> proxies = List.of(env(container, "RECEIVER_TRUSTED_PROXIES").split(","));
     assertThat(proxies).isNotEmpty();
     ClientAddress clientAddress = new ClientAddress(proxies);
@@ -251,6 +256,7 @@ class KubernetesManifestsTest {
     }
   }
 
+  /** Fails on main before this change: the fetcher did not set FETCHER_CREATE_TOPICS (default true). */
   @ParameterizedTest
   @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
   void noServiceCreatesTopicsOnKubernetesTheTopicOperatorOwnsThem(String layer) {
@@ -265,6 +271,7 @@ class KubernetesManifestsTest {
     });
   }
 
+  /** Fails on main before this change: the production Ingress's `receiver-tls` was in no README step. */
   @ParameterizedTest
   @ValueSource(strings = {"overlays/small", "overlays/production"})
   void everySecretThatAPodMountsIsNamedInTheReadmesKubernetesSteps(String layer) throws IOException {
@@ -284,6 +291,7 @@ class KubernetesManifestsTest {
     assertThat(secrets).allSatisfy(secret -> assertThat(steps).as("README, On Kubernetes").contains("`" + secret + "`"));
   }
 
+  /** Fails on main before this change: each manifest carried its image's full name and tag. */
   @Test
   void imagesAreNamedInTheManifestsAndGetRegistryAndTagOnlyFromTheKustomizationImages() throws IOException {
     Set<String> named = new HashSet<>();
