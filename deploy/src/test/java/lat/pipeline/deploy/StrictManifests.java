@@ -75,6 +75,12 @@ final class StrictManifests {
   /** Custom resources without model classes here, by apiVersion and kind. */
   static final Set<String> CUSTOM = Set.of("monitoring.coreos.com/v1/ServiceMonitor");
 
+  private static final Map<String, Class<? extends HasMetadata>> MODELS = new HashMap<>(BUILT_IN);
+
+  static {
+    MODELS.putAll(STRIMZI);
+  }
+
   private static final JsonMapper STRICT = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -116,11 +122,9 @@ final class StrictManifests {
     String type = apiVersion + "/" + kind;
     String name = String.valueOf(Yamls.at(doc, "metadata", "name"));
     String label = where + ": " + type + " " + name;
-    Map<String, Class<? extends HasMetadata>> models = new HashMap<>(BUILT_IN);
-    models.putAll(STRIMZI);
-    Class<? extends HasMetadata> modelClass = models.get(type);
+    Class<? extends HasMetadata> modelClass = MODELS.get(type);
     if (modelClass == null && !CUSTOM.contains(type)) {
-      Set<String> allowed = new TreeSet<>(models.keySet());
+      Set<String> allowed = new TreeSet<>(MODELS.keySet());
       allowed.addAll(CUSTOM);
       throw new InvalidManifest(label + ": unknown or disallowed apiVersion/kind; allowed: " + allowed, null);
     }
