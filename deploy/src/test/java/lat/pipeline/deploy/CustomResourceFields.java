@@ -6,36 +6,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The fields of the custom resources' specs that k8s/ may use: a small part of Strimzi's v1beta2
- * schema and of the Prometheus operator's ServiceMonitor, enough to catch a misspelt or
- * misplaced field. Paths are dotted; {@code []} stands for every item of a list. Values under a
- * path that is not listed (e.g. Kafka's {@code config}, resources) are not checked.
+ * The fields of the Prometheus operator's ServiceMonitor (v0.93) that k8s/ may use, enough to
+ * catch a misspelt or misplaced field; Strimzi's resources bind to Strimzi's own model instead
+ * ({@link StrimziModel}). Paths are dotted; {@code []} stands for every item of a list. Values under a
+ * path that is not listed (e.g. relabelings) are not checked.
  */
 final class CustomResourceFields {
 
   private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");
 
   private static final Map<String, Map<String, Set<String>>> FIELDS = Map.of(
-      "kafka.strimzi.io/v1beta2/Kafka", Map.of(
-          "spec", Set.of("kafka", "entityOperator", "cruiseControl", "kafkaExporter", "clusterCa", "clientsCa",
-              "clusterCaCert", "maintenanceTimeWindows"),
-          "spec.kafka", Set.of("version", "metadataVersion", "replicas", "image", "listeners", "config", "storage",
-              "authorization", "rack", "brokerRackInitImage", "livenessProbe", "readinessProbe", "jvmOptions",
-              "jmxOptions", "resources", "metricsConfig", "logging", "template", "tieredStorage", "quotas"),
-          "spec.kafka.listeners[]", Set.of("name", "port", "type", "tls", "authentication", "configuration",
-              "networkPolicyPeers"),
-          "spec.entityOperator", Set.of("topicOperator", "userOperator", "template"),
-          "spec.entityOperator.topicOperator", Set.of("watchedNamespace", "image", "reconciliationIntervalMs",
-              "reconciliationIntervalSeconds", "resources", "livenessProbe", "readinessProbe", "logging",
-              "jvmOptions", "startupProbe")),
-      "kafka.strimzi.io/v1beta2/KafkaNodePool", Map.of(
-          "spec", Set.of("replicas", "roles", "storage", "resources", "jvmOptions", "template"),
-          "spec.storage", Set.of("type", "volumes", "size", "class", "deleteClaim", "kraftMetadata", "selector",
-              "sizeLimit"),
-          "spec.storage.volumes[]", Set.of("id", "type", "size", "class", "deleteClaim", "kraftMetadata", "selector",
-              "sizeLimit")),
-      "kafka.strimzi.io/v1beta2/KafkaTopic", Map.of(
-          "spec", Set.of("topicName", "partitions", "replicas", "config")),
       "monitoring.coreos.com/v1/ServiceMonitor", Map.of(
           "spec", Set.of("selector", "endpoints", "namespaceSelector", "jobLabel", "targetLabels", "podTargetLabels",
               "sampleLimit", "targetLimit", "labelLimit", "attachMetadata", "scrapeProtocols"),
@@ -43,9 +23,6 @@ final class CustomResourceFields {
           "spec.endpoints[]", Set.of("port", "targetPort", "path", "scheme", "params", "interval", "scrapeTimeout",
               "honorLabels", "honorTimestamps", "relabelings", "metricRelabelings", "tlsConfig", "authorization",
               "basicAuth", "bearerTokenSecret", "followRedirects", "enableHttp2", "filterRunning")));
-
-  /** Strimzi's KafkaNodePool roles. */
-  private static final Set<String> ROLES = Set.of("controller", "broker");
 
   private CustomResourceFields() {}
 
@@ -61,13 +38,6 @@ final class CustomResourceFields {
       return problems;
     }
     FIELDS.getOrDefault(type, Map.of()).forEach((path, allowed) -> check(doc, path, allowed, problems));
-    if (type.startsWith("kafka.strimzi.io/") && !type.endsWith("/Kafka")
-        && Yamls.at(doc, "metadata", "labels", "strimzi.io/cluster") == null) {
-      problems.add("label strimzi.io/cluster is missing");
-    }
-    if (type.endsWith("/KafkaNodePool") && Yamls.at(doc, "spec", "roles") instanceof List<?> roles) {
-      roles.stream().filter(r -> !ROLES.contains(r)).forEach(r -> problems.add("unknown role `" + r + "`"));
-    }
     return problems;
   }
 

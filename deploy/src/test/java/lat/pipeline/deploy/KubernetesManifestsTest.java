@@ -19,6 +19,13 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple;
+import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +38,9 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import lat.pipeline.receiver.auth.ClientAddress;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,12 +55,10 @@ class KubernetesManifestsTest {
   static final Path K8S = RepoRoot.find().resolve("k8s");
   static final List<String> LAYERS = List.of("base", "overlays/small", "overlays/production");
 
-  static final List<String> RAW_TOPICS =
-      List.of("raw.obuma", "raw.alegra", "raw.bsale", "raw.ninox", "raw.bsale.resources");
-  static final List<String> OTHER_TOPICS = List.of("bsale.fetch-requests", "canonical.customers",
-      "canonical.products", "canonical.prices", "canonical.stock", "canonical.documents", "canonical.events",
-      "dlq.normalizer");
   static final long SEVEN_DAYS_MS = 7L * 24 * 60 * 60 * 1000;
+
+  /** The Kafka versions that Strimzi 1.2 runs (its kafka-versions.yaml, `supported: true`). */
+  static final Set<String> STRIMZI_KAFKA_VERSIONS = Set.of("4.2.0", "4.2.1", "4.3.0", "4.3.1");
 
   /** A rendered layer, bound to the model. */
   record Rendered(String layer, List<HasMetadata> resources) {
@@ -66,6 +74,14 @@ class KubernetesManifestsTest {
 
     List<GenericKubernetesResource> custom(String kind) {
       return all(GenericKubernetesResource.class).stream().filter(r -> r.getKind().equals(kind)).toList();
+    }
+
+    /** Every pod template, by kind/name. */
+    Map<String, PodTemplateSpec> templates() {
+      Map<String, PodTemplateSpec> templates = new LinkedHashMap<>();
+      all(StatefulSet.class).forEach(s -> templates.put("StatefulSet/" + s.getMetadata().getName(), s.getSpec().getTemplate()));
+      all(Deployment.class).forEach(d -> templates.put("Deployment/" + d.getMetadata().getName(), d.getSpec().getTemplate()));
+      return templates;
     }
   }
 
@@ -91,10 +107,16 @@ class KubernetesManifestsTest {
   void everyFileThatAKustomizationListsBindsStrictlyAndNoManifestIsLeftOut() throws IOException {
     Set<Path> listed = new HashSet<>();
     for (Path kustomization : files("kustomization.yaml")) {
-      for (Path file : MiniKustomize.ownFiles(kustomization.getParent())) {
+      for (Path file : MiniKustomize.resourceFiles(kustomization.getParent())) {
         listed.add(file);
         for (Object doc : Yamls.documents(file)) {
           StrictManifests.load(Yamls.asMap(doc, file.toString()), file.toString());
+        }
+      }
+      for (Path file : MiniKustomize.patchFiles(kustomization.getParent())) {
+        listed.add(file);
+        for (Object doc : Yamls.documents(file)) {
+          StrictManifests.loadPatch(Yamls.asMap(doc, file.toString()), file.toString());
         }
       }
     }
@@ -109,47 +131,89 @@ class KubernetesManifestsTest {
   void theTopicsAreTheContractsWithItsRetention(String layer) {
     Rendered rendered = render(layer);
     boolean production = layer.endsWith("production");
-    Map<String, GenericKubernetesResource> topics = rendered.custom("KafkaTopic").stream()
+    Map<String, KafkaTopic> topics = rendered.all(KafkaTopic.class).stream()
         .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
-    assertThat(topics.keySet())
-        .containsExactlyInAnyOrderElementsOf(Stream.concat(RAW_TOPICS.stream(), OTHER_TOPICS.stream()).toList());
+    Map<String, Topic.Role> contract = Topics.all().stream().collect(Collectors.toMap(Topic::name, Topic::role));
+    assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(contract.keySet());
     topics.forEach((name, topic) -> {
-      long retention = ((Number) Objects.requireNonNull(topic.get("spec", "config", "retention.ms"))).longValue();
-      assertThat(retention).as(name).isEqualTo(RAW_TOPICS.contains(name) ? -1L : SEVEN_DAYS_MS);
-      assertThat((Object) topic.get("spec", "partitions")).as(name).isEqualTo(production ? 6 : 3);
-      assertThat((Object) topic.get("spec", "replicas")).as(name).isEqualTo(production ? 3 : 1);
-      assertThat((Object) topic.get("spec", "config", "min.insync.replicas")).as(name).isEqualTo(production ? 2 : 1);
+      Map<String, Object> config = topic.getSpec().getConfig();
+      long retention = ((Number) Objects.requireNonNull(config.get("retention.ms"), name)).longValue();
+      assertThat(retention).as(name).isEqualTo(contract.get(name) == Topic.Role.RAW ? -1L : SEVEN_DAYS_MS);
+      assertThat(topic.getSpec().getPartitions()).as(name).isEqualTo(production ? 6 : 3);
+      assertThat(topic.getSpec().getReplicas()).as(name).isEqualTo(production ? 3 : 1);
+      assertThat(config.get("min.insync.replicas")).as(name).isEqualTo(production ? 2 : 1);
       assertThat(topic.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "pipeline");
     });
   }
 
+  /** Fails on main before this change: no Kafka version was pinned (the operator's default was used). */
   @ParameterizedTest
   @ValueSource(strings = {"overlays/small", "overlays/production"})
-  void kafkaRunsInKraftModeOnNodePools(String layer) {
+  void kafkaRunsOnNodePoolsWithAVersionThatStrimziSupports(String layer) {
     Rendered rendered = render(layer);
-    List<GenericKubernetesResource> kafkas = rendered.custom("Kafka");
+    List<Kafka> kafkas = rendered.all(Kafka.class);
     assertThat(kafkas).hasSize(1);
-    GenericKubernetesResource kafka = kafkas.get(0);
-    assertThat(kafka.getMetadata().getAnnotations())
-        .containsEntry("strimzi.io/kraft", "enabled")
-        .containsEntry("strimzi.io/node-pools", "enabled");
-    List<GenericKubernetesResource> pools = rendered.custom("KafkaNodePool");
-    Set<Object> roles = new HashSet<>();
+    Kafka kafka = kafkas.get(0);
+    String version = kafka.getSpec().getKafka().getVersion();
+    assertThat(version).isIn(STRIMZI_KAFKA_VERSIONS);
+    assertThat(kafka.getSpec().getKafka().getMetadataVersion())
+        .startsWith(version.substring(0, version.lastIndexOf('.')) + "-IV");
+    Set<ProcessRoles> roles = new HashSet<>();
     int brokers = 0;
-    for (GenericKubernetesResource pool : pools) {
+    for (KafkaNodePool pool : rendered.all(KafkaNodePool.class)) {
       assertThat(pool.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", kafka.getMetadata().getName());
-      List<?> poolRoles = pool.get("spec", "roles");
-      roles.addAll(poolRoles);
-      if (poolRoles.contains("broker")) {
-        brokers += ((Number) pool.get("spec", "replicas")).intValue();
+      roles.addAll(pool.getSpec().getRoles());
+      if (pool.getSpec().getRoles().contains(ProcessRoles.BROKER)) {
+        brokers += pool.getSpec().getReplicas();
       }
     }
-    assertThat(roles).containsExactlyInAnyOrder("controller", "broker");
-    int replication = ((Number) kafka.get("spec", "kafka", "config", "default.replication.factor")).intValue();
+    assertThat(roles).containsExactlyInAnyOrder(ProcessRoles.CONTROLLER, ProcessRoles.BROKER);
+    Map<String, Object> config = kafka.getSpec().getKafka().getConfig();
+    int replication = ((Number) config.get("default.replication.factor")).intValue();
     assertThat(brokers).as("brokers for the replication factor").isGreaterThanOrEqualTo(replication);
     if (layer.endsWith("production")) {
       assertThat(brokers).isGreaterThanOrEqualTo(3);
-      assertThat((Object) kafka.get("spec", "kafka", "config", "min.insync.replicas")).isEqualTo(2);
+      assertThat(config.get("min.insync.replicas")).isEqualTo(2);
+    }
+  }
+
+  /** Fails on main before this change: the only listener was plaintext, with no authentication and no ACLs. */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+  void kafkaHasATlsScramListenerWithAclsAndThePlainOneOnlyForThePipelinesPods(String layer) {
+    Rendered rendered = render(layer);
+    Kafka kafka = rendered.one(Kafka.class, "pipeline");
+    Map<String, GenericKafkaListener> listeners = kafka.getSpec().getKafka().getListeners().stream()
+        .collect(Collectors.toMap(GenericKafkaListener::getName, l -> l));
+    assertThat(listeners).containsKey("tls");
+    GenericKafkaListener tls = listeners.get("tls");
+    assertThat(tls.isTls()).isTrue();
+    assertThat(tls.getAuth()).isInstanceOf(KafkaListenerAuthenticationScramSha512.class);
+    assertThat(kafka.getSpec().getKafka().getAuthorization()).isInstanceOf(KafkaAuthorizationSimple.class);
+    assertThat(kafka.getSpec().getEntityOperator().getUserOperator()).as("the User Operator").isNotNull();
+    assertThat(kafka.getSpec().getEntityOperator().getTopicOperator()).as("the Topic Operator").isNotNull();
+
+    // Unauthenticated clients are ANONYMOUS: a super user, so only the plain listener may take them.
+    List<GenericKafkaListener> unauthenticated = listeners.values().stream().filter(l -> l.getAuth() == null).toList();
+    assertThat(unauthenticated).extracting(GenericKafkaListener::getName).containsExactly("plain");
+    assertThat(unauthenticated.get(0).getNetworkPolicyPeers()).singleElement()
+        .satisfies(peer -> assertThat(peer.getPodSelector().getMatchLabels())
+            .containsExactly(Map.entry("app.kubernetes.io/part-of", "lat-pipeline")));
+    assertThat(((KafkaAuthorizationSimple) kafka.getSpec().getKafka().getAuthorization()).getSuperUsers())
+        .containsExactly("ANONYMOUS");
+    for (PodTemplateSpec template : rendered.templates().values()) {
+      assertThat(template.getMetadata().getLabels()).containsEntry("app.kubernetes.io/part-of", "lat-pipeline");
+    }
+
+    // Every pod that may reach the brokers may reach both listeners.
+    Set<Integer> ports = listeners.values().stream().map(GenericKafkaListener::getPort).collect(Collectors.toSet());
+    for (NetworkPolicy policy : rendered.all(NetworkPolicy.class)) {
+      policy.getSpec().getEgress().stream()
+          .filter(rule -> rule.getTo() != null && rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
+              && "Kafka".equals(peer.getPodSelector().getMatchLabels().get("strimzi.io/kind"))))
+          .forEach(rule -> assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal())
+              .as("NetworkPolicy %s to the brokers", policy.getMetadata().getName())
+              .containsExactlyInAnyOrderElementsOf(ports));
     }
   }
 
@@ -179,6 +243,77 @@ class KubernetesManifestsTest {
     assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("receiver");
     assertThat(hpa.getSpec().getMinReplicas()).isLessThanOrEqualTo(hpa.getSpec().getMaxReplicas());
     assertThat(env(container, "RECEIVER_PORT")).isEqualTo("8080");
+
+    // A request that the ingress controller forwards is counted against the client it names.
+    // Fails on main before this change: the receiver did not set RECEIVER_TRUSTED_PROXIES, so every
+    // webhook through the Ingress counted against the controller pod's address.
+    List<String> proxies = List.of(env(container, "RECEIVER_TRUSTED_PROXIES").split(","));
+    assertThat(proxies).isNotEmpty();
+    ClientAddress clientAddress = new ClientAddress(proxies);
+    for (String cidr : proxies) {
+      String ingressPod = cidr.trim().split("/")[0];
+      assertThat(clientAddress.resolve(ingressPod, "203.0.113.9")).as(cidr).isEqualTo("203.0.113.9");
+    }
+  }
+
+  /** Fails on main before this change: the fetcher did not set FETCHER_CREATE_TOPICS (default true). */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+  void noServiceCreatesTopicsOnKubernetesTheTopicOperatorOwnsThem(String layer) {
+    Rendered rendered = render(layer);
+    Map<String, String> switches = Map.of("StatefulSet/receiver", "RECEIVER_CREATE_TOPICS",
+        "StatefulSet/normalizer", "NORMALIZER_CREATE_TOPICS", "Deployment/bsale-fetcher", "FETCHER_CREATE_TOPICS");
+    Map<String, PodTemplateSpec> templates = rendered.templates();
+    switches.forEach((workload, variable) -> {
+      PodTemplateSpec template = templates.get(workload);
+      Container container = template.getSpec().getContainers().get(0);
+      assertThat(env(container, variable)).as(workload).isEqualTo("false");
+    });
+  }
+
+  /** Fails on main before this change: the production Ingress's `receiver-tls` was in no README step. */
+  @ParameterizedTest
+  @ValueSource(strings = {"overlays/small", "overlays/production"})
+  void everySecretThatAPodMountsIsNamedInTheReadmesKubernetesSteps(String layer) throws IOException {
+    Rendered rendered = render(layer);
+    Set<String> secrets = new HashSet<>();
+    for (PodTemplateSpec template : rendered.templates().values()) {
+      template.getSpec().getVolumes().stream().filter(v -> v.getSecret() != null)
+          .forEach(v -> secrets.add(v.getSecret().getSecretName()));
+      template.getSpec().getContainers().stream().flatMap(c -> c.getEnv().stream())
+          .filter(e -> e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null)
+          .forEach(e -> secrets.add(e.getValueFrom().getSecretKeyRef().getName()));
+    }
+    rendered.all(Ingress.class).stream().filter(i -> i.getSpec().getTls() != null)
+        .flatMap(i -> i.getSpec().getTls().stream()).forEach(tls -> secrets.add(tls.getSecretName()));
+    assertThat(secrets).contains("webhook-secrets", "bsale-tokens");
+    String steps = readmeSection("### On Kubernetes");
+    assertThat(secrets).allSatisfy(secret -> assertThat(steps).as("README, On Kubernetes").contains("`" + secret + "`"));
+  }
+
+  /** Fails on main before this change: each manifest carried its image's full name and tag. */
+  @Test
+  void imagesAreNamedInTheManifestsAndGetRegistryAndTagOnlyFromTheKustomizationImages() throws IOException {
+    Set<String> named = new HashSet<>();
+    for (Path file : files(".yaml")) {
+      if (file.getFileName().toString().equals(MiniKustomize.KUSTOMIZATION)) {
+        continue;
+      }
+      for (Object doc : Yamls.documents(file)) {
+        Object containers = Yamls.at(Yamls.asMap(doc, file.toString()), "spec", "template", "spec", "containers");
+        if (containers instanceof List<?> list) {
+          list.stream().map(c -> String.valueOf(((Map<?, ?>) c).get("image"))).filter(i -> !"null".equals(i))
+              .forEach(image -> {
+                assertThat(image).as(file + ": the tag belongs to the kustomization's images").doesNotContain(":", "@");
+                named.add(image);
+              });
+        }
+      }
+    }
+    List<Object> images = Yamls.asList(Yamls.mapping(K8S.resolve("base").resolve(MiniKustomize.KUSTOMIZATION)).get("images"),
+        "k8s/base images");
+    assertThat(images.stream().map(i -> Yamls.asMap(i, "image").get("name")).toList())
+        .containsExactlyInAnyOrderElementsOf(named);
   }
 
   @ParameterizedTest
@@ -213,7 +348,7 @@ class KubernetesManifestsTest {
   @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
   void everyWorkloadHasProbesResourcesAndResolvableVolumesAndPorts(String layer) {
     Rendered rendered = render(layer);
-    Map<String, PodTemplateSpec> templates = templates(rendered);
+    Map<String, PodTemplateSpec> templates = rendered.templates();
     assertThat(templates.keySet()).contains("StatefulSet/receiver", "StatefulSet/normalizer",
         "Deployment/bsale-fetcher", "Deployment/registry");
     templates.forEach((id, template) -> {
@@ -263,7 +398,7 @@ class KubernetesManifestsTest {
     assertThat(scraped).containsExactlyInAnyOrder("receiver", "normalizer", "bsale-fetcher");
     assertThat(endpoints.get(0)).containsEntry("path", "/metrics");
 
-    Map<String, PodTemplateSpec> templates = templates(rendered);
+    Map<String, PodTemplateSpec> templates = rendered.templates();
     for (PodTemplateSpec template : templates.values()) {
       Map<String, String> labels = template.getMetadata().getLabels();
       assertThat(rendered.all(NetworkPolicy.class))
@@ -279,17 +414,25 @@ class KubernetesManifestsTest {
 
   // --- helpers ---
 
+  /** A section of README.md: from its heading to the next heading of the same or a higher level (outside code). */
+  static String readmeSection(String heading) throws IOException {
+    List<String> lines = Files.readAllLines(RepoRoot.find().resolve("README.md"));
+    int start = lines.indexOf(heading);
+    assertThat(start).as("README heading " + heading).isNotNegative();
+    String sameOrHigher = "#{1," + heading.indexOf(' ') + "} .*";
+    int end = start + 1;
+    boolean inCode = false;
+    while (end < lines.size() && (inCode || !lines.get(end).matches(sameOrHigher))) {
+      inCode ^= lines.get(end).startsWith("```");
+      end++;
+    }
+    return String.join("\n", lines.subList(start, end));
+  }
+
   private static List<Path> files(String suffix) throws IOException {
     try (Stream<Path> walk = Files.walk(K8S)) {
       return walk.filter(p -> p.getFileName().toString().endsWith(suffix)).map(Path::normalize).sorted().toList();
     }
-  }
-
-  static Map<String, PodTemplateSpec> templates(Rendered rendered) {
-    Map<String, PodTemplateSpec> templates = new LinkedHashMap<>();
-    rendered.all(StatefulSet.class).forEach(s -> templates.put("StatefulSet/" + s.getMetadata().getName(), s.getSpec().getTemplate()));
-    rendered.all(Deployment.class).forEach(d -> templates.put("Deployment/" + d.getMetadata().getName(), d.getSpec().getTemplate()));
-    return templates;
   }
 
   static Container container(PodTemplateSpec template, String name) {

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Renders a kustomization the way {@code kubectl kustomize} does, for the features that k8s/
  * uses: {@code resources} (files and folders), {@code patches} (strategic merge from a file or
- * inline, or JSON 6902 with a target), {@code labels} (metadata only) and {@code namespace}.
+ * inline, or JSON 6902 with a target), {@code labels} (metadata only), {@code namespace} and
+ * {@code images} (name, tag or digest of containers' images).
  * A kustomization using anything else fails here, so no feature is silently skipped.
  *
  * <p>The strategic merge follows Kubernetes' merge keys for the lists it meets in pod specs
@@ -24,7 +25,8 @@ final class MiniKustomize {
 
   static final String KUSTOMIZATION = "kustomization.yaml";
   private static final Set<String> SUPPORTED =
-      Set.of("apiVersion", "kind", "namespace", "resources", "patches", "labels");
+      Set.of("apiVersion", "kind", "namespace", "resources", "patches", "labels", "images");
+  private static final Set<String> IMAGE_FIELDS = Set.of("name", "newName", "newTag", "digest");
   private static final List<String> MERGE_KEYS = List.of("name", "mountPath");
 
   private MiniKustomize() {}
@@ -77,6 +79,13 @@ final class MiniKustomize {
         metadataMap(r.body(), "labels").putAll(pairs);
       }
     }
+    for (Object entry : list(k.get("images"), file + " images")) {
+      Map<String, Object> image = Yamls.asMap(entry, file + " images");
+      if (!IMAGE_FIELDS.containsAll(image.keySet()) || image.get("name") == null) {
+        throw new IllegalArgumentException(file + ": images entry " + image + " is not supported by the test's renderer");
+      }
+      resources.forEach(r -> setImages(r.body(), image));
+    }
     if (k.get("namespace") != null) {
       for (Resource r : resources) {
         metadataMap(r.body(), null).put("namespace", k.get("namespace"));
@@ -85,8 +94,8 @@ final class MiniKustomize {
     return resources;
   }
 
-  /** The documents of the files that a kustomization names itself: resources and patch files. */
-  static List<Path> ownFiles(Path dir) {
+  /** The files that a kustomization lists as resources (not folders). */
+  static List<Path> resourceFiles(Path dir) {
     Map<String, Object> k = Yamls.mapping(dir.resolve(KUSTOMIZATION));
     List<Path> files = new ArrayList<>();
     for (Object entry : list(k.get("resources"), "resources")) {
@@ -95,6 +104,13 @@ final class MiniKustomize {
         files.add(path);
       }
     }
+    return files;
+  }
+
+  /** The files that a kustomization's patches name (inline patches have none). */
+  static List<Path> patchFiles(Path dir) {
+    Map<String, Object> k = Yamls.mapping(dir.resolve(KUSTOMIZATION));
+    List<Path> files = new ArrayList<>();
     for (Object entry : list(k.get("patches"), "patches")) {
       Object path = Yamls.asMap(entry, "patches").get("path");
       if (path != null) {
@@ -210,6 +226,48 @@ final class MiniKustomize {
     }
     result.addAll(rest);
     return result;
+  }
+
+  /** Kustomize's image transformer: every container whose image has the entry's name. */
+  @SuppressWarnings("unchecked")
+  private static void setImages(Object node, Map<String, Object> image) {
+    if (node instanceof List<?> list) {
+      list.forEach(item -> setImages(item, image));
+    } else if (node instanceof Map<?, ?> map) {
+      for (String containers : List.of("containers", "initContainers")) {
+        if (map.get(containers) instanceof List<?> list) {
+          for (Object c : list) {
+            if (c instanceof Map<?, ?> container && container.get("image") instanceof String current) {
+              ((Map<String, Object>) container).put("image", renamed(current, image));
+            }
+          }
+        }
+      }
+      map.values().forEach(value -> setImages(value, image));
+    }
+  }
+
+  private static String renamed(String current, Map<String, Object> image) {
+    int at = current.indexOf('@');
+    String reference = at < 0 ? current : current.substring(0, at);
+    String digest = at < 0 ? null : current.substring(at + 1);
+    int colon = reference.lastIndexOf(':');
+    boolean tagged = colon > reference.lastIndexOf('/');
+    String name = tagged ? reference.substring(0, colon) : reference;
+    String tag = tagged ? reference.substring(colon + 1) : null;
+    if (!name.equals(image.get("name"))) {
+      return current;
+    }
+    if (image.get("newName") != null) {
+      name = String.valueOf(image.get("newName"));
+    }
+    if (image.get("digest") != null) {
+      return name + "@" + image.get("digest");
+    }
+    if (image.get("newTag") != null) {
+      tag = String.valueOf(image.get("newTag"));
+    }
+    return name + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest);
   }
 
   @SuppressWarnings("unchecked")

@@ -14,6 +14,11 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +41,11 @@ import tools.jackson.databind.module.SimpleModule;
  * <p>fabric8's classes collect unknown fields in {@code additionalProperties} through a
  * {@code @JsonAnySetter}; the mapper here removes that setter (and any ignore-unknown flag) from
  * every model class, so an unknown field fails with Jackson's UnrecognizedPropertyException.
- * Custom resources (Strimzi, Prometheus operator) have no classes here: they bind as
- * {@link GenericKubernetesResource} (metadata still strict) and their spec is checked against
+ * Strimzi's resources bind the same way to Strimzi's own model ({@code io.strimzi:api}, the release
+ * the README names), and {@link StrimziModel} adds what binding alone lets through: a required
+ * field left out, a value the model does not know (its enums read those as null). The
+ * Prometheus operator's ServiceMonitor has no classes here: it binds as
+ * {@link GenericKubernetesResource} (metadata still strict) and its spec is checked against
  * {@link CustomResourceFields}.
  */
 final class StrictManifests {
@@ -57,12 +65,21 @@ final class StrictManifests {
       Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
       Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class));
 
-  /** Custom resources, by apiVersion and kind (Strimzi's v1beta2 API, the Prometheus operator). */
-  static final Set<String> CUSTOM = Set.of(
-      "kafka.strimzi.io/v1beta2/Kafka",
-      "kafka.strimzi.io/v1beta2/KafkaNodePool",
-      "kafka.strimzi.io/v1beta2/KafkaTopic",
-      "monitoring.coreos.com/v1/ServiceMonitor");
+  /** Strimzi's kinds, by apiVersion and kind: the v1 API, the only one Strimzi 1.x serves. */
+  static final Map<String, Class<? extends HasMetadata>> STRIMZI = Map.of(
+      "kafka.strimzi.io/v1/Kafka", Kafka.class,
+      "kafka.strimzi.io/v1/KafkaNodePool", KafkaNodePool.class,
+      "kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class,
+      "kafka.strimzi.io/v1/KafkaUser", KafkaUser.class);
+
+  /** Custom resources without model classes here, by apiVersion and kind. */
+  static final Set<String> CUSTOM = Set.of("monitoring.coreos.com/v1/ServiceMonitor");
+
+  private static final Map<String, Class<? extends HasMetadata>> MODELS = new HashMap<>(BUILT_IN);
+
+  static {
+    MODELS.putAll(STRIMZI);
+  }
 
   private static final JsonMapper STRICT = JsonMapper.builder()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -91,14 +108,23 @@ final class StrictManifests {
 
   /** The manifest as a model object; {@code where} names it in the error. */
   static HasMetadata load(Map<String, Object> doc, String where) {
+    return load(doc, where, false);
+  }
+
+  /** A strategic-merge patch: a partial manifest, so required fields may be left out. */
+  static HasMetadata loadPatch(Map<String, Object> doc, String where) {
+    return load(doc, where, true);
+  }
+
+  private static HasMetadata load(Map<String, Object> doc, String where, boolean partial) {
     String apiVersion = String.valueOf(doc.get("apiVersion"));
     String kind = String.valueOf(doc.get("kind"));
     String type = apiVersion + "/" + kind;
     String name = String.valueOf(Yamls.at(doc, "metadata", "name"));
     String label = where + ": " + type + " " + name;
-    Class<? extends HasMetadata> modelClass = BUILT_IN.get(type);
+    Class<? extends HasMetadata> modelClass = MODELS.get(type);
     if (modelClass == null && !CUSTOM.contains(type)) {
-      Set<String> allowed = new TreeSet<>(BUILT_IN.keySet());
+      Set<String> allowed = new TreeSet<>(MODELS.keySet());
       allowed.addAll(CUSTOM);
       throw new InvalidManifest(label + ": unknown or disallowed apiVersion/kind; allowed: " + allowed, null);
     }
@@ -115,11 +141,10 @@ final class StrictManifests {
     if (!kind.equals(resource.getKind()) || !apiVersion.equals(resource.getApiVersion())) {
       throw new InvalidManifest(label + ": bound as " + resource.getApiVersion() + "/" + resource.getKind(), null);
     }
-    if (modelClass == null) {
-      List<String> problems = CustomResourceFields.problems(type, doc);
-      if (!problems.isEmpty()) {
-        throw new InvalidManifest(label + ": " + String.join("; ", problems), null);
-      }
+    List<String> problems = modelClass == null ? CustomResourceFields.problems(type, doc)
+        : STRIMZI.containsKey(type) ? StrimziModel.problems(doc, resource, partial) : List.of();
+    if (!problems.isEmpty()) {
+      throw new InvalidManifest(label + ": " + String.join("; ", problems), null);
     }
     return resource;
   }
