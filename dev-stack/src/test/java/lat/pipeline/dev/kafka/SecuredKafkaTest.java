@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import lat.pipeline.config.Env;
 import lat.pipeline.config.KafkaSecurity;
 import lat.pipeline.dev.testing.SecuredKafka;
+import lat.pipeline.dev.testing.TopicRecords;
 import lat.pipeline.kafka.KafkaAccessException;
 import lat.pipeline.kafka.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
@@ -109,6 +110,7 @@ class SecuredKafkaTest {
       }
       assertThat(read).as("the record is read back through the user's group").isTrue();
     }
+    assertThat(TopicRecords.readAll(clients, ALLOWED, true)).extracting(r -> new String(r.value())).contains("over SASL_SSL");
     assertThat(logs.toString()).contains("sasl.jaas.config = [hidden]")
         .doesNotContain(Files.readString(user.passwordFile()));
   }
