@@ -1,7 +1,9 @@
 package lat.pipeline.kafka;
 
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import lat.pipeline.config.KafkaSecurity;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
@@ -20,6 +22,12 @@ public final class KafkaAccessException extends RuntimeException {
     super(message, cause);
   }
 
+  /** The ACLs do not allow {@code operation} on {@code topics}. */
+  static KafkaAccessException denied(KafkaClients clients, AclOperation operation, Set<String> topics) {
+    return new KafkaAccessException("Kafka does not authorize " + principal(clients.security()) + " to " + operation
+        + " topic(s) " + topics + ": grant the ACLs the service needs on them", null);
+  }
+
   /** Whether {@code failure}, or one of its causes, is Kafka refusing authentication or authorization. */
   public static boolean isAccessFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -33,7 +41,7 @@ public final class KafkaAccessException extends RuntimeException {
   /** The clearest account of {@code failure} for these clients; other failures are wrapped as they are. */
   public static RuntimeException explain(Throwable failure, KafkaClients clients) {
     KafkaSecurity security = clients.security();
-    String user = security.saslUsername() == null ? "this service" : "user '" + security.saslUsername() + "'";
+    String user = principal(security);
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof KafkaAccessException access) {
         return access;
@@ -46,7 +54,7 @@ public final class KafkaAccessException extends RuntimeException {
         return new KafkaAccessException("Kafka at " + clients.bootstrapServers() + " refused the " + security.saslMechanism()
             + " login of " + user + " (" + t.getMessage() + "): check " + security.credentialSettings(), t);
       }
-      if (t instanceof TopicAuthorizationException denied) {
+      if (t instanceof TopicAuthorizationException denied && !denied.unauthorizedTopics().isEmpty()) {
         return new KafkaAccessException("Kafka does not authorize " + user + " for topic(s) " + denied.unauthorizedTopics()
             + ": grant the ACLs the service needs on them", t);
       }
@@ -67,6 +75,10 @@ public final class KafkaAccessException extends RuntimeException {
           + KafkaSecurity.PROTOCOL + " (" + security.protocol().name + ")", failure);
     }
     return new IllegalStateException("Kafka at " + clients.bootstrapServers() + " failed: " + failure.getMessage(), failure);
+  }
+
+  private static String principal(KafkaSecurity security) {
+    return security.saslUsername() == null ? "this service" : "user '" + security.saslUsername() + "'";
   }
 
   private static String rootMessage(Throwable t) {

@@ -1,6 +1,7 @@
 package lat.pipeline.kafka;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -13,8 +14,13 @@ import lat.pipeline.config.KafkaSecurity;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -95,10 +101,7 @@ public final class KafkaClients {
    * that names the setting to fix.
    */
   public void verifyConnection(Duration timeout) {
-    Map<String, Object> own = Map.of(
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-    try (Admin admin = admin(own)) {
+    try (Admin admin = admin(timeouts(timeout))) {
       admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -106,5 +109,46 @@ public final class KafkaClients {
     } catch (ExecutionException | TimeoutException e) {
       throw KafkaAccessException.explain(e, this);
     }
+  }
+
+  /**
+   * Fails fast at start-up when the ACLs do not allow {@code operation} (e.g. WRITE) on each of
+   * {@code topics}, with a {@link KafkaAccessException} naming the topics; asks the broker for
+   * this client's authorized operations, so nothing is written or read.
+   */
+  public void verifyTopicAccess(Duration timeout, Collection<String> topics, AclOperation operation) {
+    try (Admin admin = admin(timeouts(timeout))) {
+      Map<String, KafkaFuture<TopicDescription>> described = admin
+          .describeTopics(topics, new DescribeTopicsOptions().includeAuthorizedOperations(true))
+          .topicNameValues();
+      Set<String> denied = new TreeSet<>();
+      for (Map.Entry<String, KafkaFuture<TopicDescription>> topic : described.entrySet()) {
+        try {
+          if (!topic.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS).authorizedOperations().contains(operation)) {
+            denied.add(topic.getKey());
+          }
+        } catch (ExecutionException e) {
+          // Without DESCRIBE the broker answers for the topic with an error that does not name it.
+          if (!(e.getCause() instanceof TopicAuthorizationException)) {
+            throw e;
+          }
+          denied.add(topic.getKey());
+        }
+      }
+      if (!denied.isEmpty()) {
+        throw KafkaAccessException.denied(this, operation, denied);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while connecting to Kafka", e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw KafkaAccessException.explain(e, this);
+    }
+  }
+
+  private static Map<String, Object> timeouts(Duration timeout) {
+    return Map.of(
+        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
   }
 }

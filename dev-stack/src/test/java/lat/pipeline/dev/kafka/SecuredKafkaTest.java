@@ -156,4 +156,16 @@ class SecuredKafkaTest {
           .contains("user 'pipeline-client'", "[" + DENIED + "]");
     }
   }
+
+  @Test
+  void aMissingAclFailsAtStartUpNamingTheTopic() {
+    KafkaClients clients = user.clients();
+    clients.verifyTopicAccess(Duration.ofSeconds(20), List.of(ALLOWED), AclOperation.WRITE);
+
+    assertThatThrownBy(() -> clients.verifyTopicAccess(Duration.ofSeconds(20), List.of(ALLOWED, DENIED), AclOperation.WRITE))
+        .isInstanceOf(KafkaAccessException.class)
+        .hasMessageContaining("user 'pipeline-client'")
+        .hasMessageContaining(DENIED)
+        .hasMessageNotContaining(ALLOWED + ",");
+  }
 }
