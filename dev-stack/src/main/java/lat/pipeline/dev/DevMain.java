@@ -21,7 +21,6 @@ import lat.pipeline.schemas.TopicProvisioner;
 import lat.pipeline.schemas.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * {@code ./pipeline dev}: a real KRaft broker, a real schema registry and the pipeline's services on
@@ -78,7 +77,7 @@ public final class DevMain {
     System.out.println("Starting Kafka (KRaft) on 127.0.0.1:" + kafkaPort + " …");
     KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), kafkaPort, controllerPort, "768m");
     running.add(broker);
-    createTopics(broker.bootstrapServers(), env);
+    createTopics(broker, env);
 
     System.out.println("Starting the schema registry (Apicurio, kafkasql storage) on 127.0.0.1:" + registryPort + " …");
     RegistryProcess registry = RegistryProcess.start(registryPort, broker.bootstrapServers(), data.resolve("logs"));
@@ -115,8 +114,8 @@ public final class DevMain {
     stopped.await();
   }
 
-  private static void createTopics(String bootstrapServers, Env env) throws InterruptedException {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+  private static void createTopics(KafkaBroker broker, Env env) throws InterruptedException {
+    try (Admin admin = broker.clients().admin(Map.of())) {
       TopicProvisioner.ensure(admin, Topics.all(), TopicSettings.fromEnv(env));
     }
   }

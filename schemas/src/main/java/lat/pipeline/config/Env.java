@@ -65,6 +65,41 @@ public final class Env {
         });
   }
 
+  /** A file that must exist and be readable; empty when the variable is unset. */
+  public java.util.Optional<java.nio.file.Path> file(String name) {
+    String value = string(name, "");
+    if (value.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    java.nio.file.Path path = java.nio.file.Path.of(value);
+    if (!java.nio.file.Files.isReadable(path) || java.nio.file.Files.isDirectory(path)) {
+      throw new ConfigException(name + " names " + path + ", which is not a readable file");
+    }
+    return java.util.Optional.of(path);
+  }
+
+  /**
+   * The content of the file a variable names (a mounted secret), trimmed; empty when unset. Errors
+   * name the variable and the file, never the content.
+   */
+  public java.util.Optional<String> secretFile(String name) {
+    return file(name).map(path -> {
+      try {
+        String content = java.nio.file.Files.readString(path).strip();
+        if (content.isEmpty()) {
+          throw new ConfigException(name + " names " + path + ", which is empty");
+        }
+        return content;
+      } catch (java.io.IOException e) {
+        throw new ConfigException(name + " names " + path + ", which cannot be read: " + e.getClass().getSimpleName());
+      }
+    });
+  }
+
+  public boolean isSet(String name) {
+    return !string(name, "").isEmpty();
+  }
+
   private <T> T parse(String name, T defaultValue, Function<String, T> parser) {
     String raw = variables.get(name);
     if (raw == null || raw.isBlank()) {

@@ -6,11 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import lat.pipeline.config.Env;
+import lat.pipeline.config.KafkaSecurity;
 import lat.pipeline.dev.ChildProcess;
+import lat.pipeline.kafka.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
@@ -19,28 +23,64 @@ import org.apache.kafka.common.Uuid;
  * A real single-node KRaft Kafka broker (combined broker and controller) from the kafka_2.13 jars,
  * run as its own process so that tests can stop, restart or freeze it. Its data directory survives
  * a restart.
+ *
+ * <p>{@link #start} opens a plaintext listener. {@link #startSecured} opens a SASL_SSL listener
+ * instead, as a managed or Strimzi cluster does: a certificate from a CA made for it, SCRAM-SHA-512
+ * logins, and the KRaft {@code StandardAuthorizer}, under which only the admin user ({@link
+ * #clients()}) may do anything until ACLs allow more.
  */
 public final class KafkaBroker implements AutoCloseable {
 
   private static final String HOST = "127.0.0.1";
+  public static final String ADMIN_USER = "admin";
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+  /** What the SASL_SSL listener presents and who may administer it. */
+  private record Secured(TestCertificates certificates, Path adminPasswordFile, String adminPassword) {}
 
   private final Path dataDir;
   private final int port;
   private final int controllerPort;
   private final String heap;
+  private final Secured secured;
+  private final KafkaClients clients;
   private ChildProcess process;
 
-  private KafkaBroker(Path dataDir, int port, int controllerPort, String heap) {
+  private KafkaBroker(Path dataDir, int port, int controllerPort, String heap, Secured secured) {
     this.dataDir = dataDir;
     this.port = port;
     this.controllerPort = controllerPort;
     this.heap = heap;
+    this.secured = secured;
+    this.clients = secured == null
+        ? KafkaClients.plaintext(bootstrapServers())
+        : new KafkaClients(bootstrapServers(), KafkaSecurity.fromEnv(new Env(clientEnv(ADMIN_USER, secured.adminPasswordFile()))));
   }
 
   /** Formats the data directory when it is new, starts the broker and waits until it answers. */
   public static KafkaBroker start(Path dataDir, int port, int controllerPort, String heap)
       throws IOException, InterruptedException {
-    KafkaBroker broker = new KafkaBroker(dataDir, port, controllerPort, heap);
+    return start(new KafkaBroker(dataDir, port, controllerPort, heap, null));
+  }
+
+  /** Like {@link #start}, with a SASL_SSL listener only: TLS, SCRAM-SHA-512 and ACLs (see the class comment). */
+  public static KafkaBroker startSecured(Path dataDir, int port, int controllerPort, String heap)
+      throws IOException, InterruptedException {
+    Path tls = dataDir.resolve("tls");
+    TestCertificates certificates = Files.exists(tls.resolve("server.p12"))
+        ? new TestCertificates(tls.resolve("ca.pem"), tls.resolve("truststore.p12"), tls.resolve("server.p12"),
+            Files.readString(tls.resolve("store.password")))
+        : TestCertificates.generate(tls);
+    Files.writeString(tls.resolve("store.password"), certificates.storePassword());
+    Path adminPasswordFile = tls.resolve("admin.password");
+    if (!Files.exists(adminPasswordFile)) {
+      Files.writeString(adminPasswordFile, Uuid.randomUuid().toString());
+    }
+    Secured secured = new Secured(certificates, adminPasswordFile, Files.readString(adminPasswordFile));
+    return start(new KafkaBroker(dataDir, port, controllerPort, heap, secured));
+  }
+
+  private static KafkaBroker start(KafkaBroker broker) throws IOException, InterruptedException {
     broker.formatIfNew();
     broker.start();
     return broker;
@@ -48,6 +88,35 @@ public final class KafkaBroker implements AutoCloseable {
 
   public String bootstrapServers() {
     return HOST + ":" + port;
+  }
+
+  /** Clients of this broker; on a secured broker they log in as its admin (a super user). */
+  public KafkaClients clients() {
+    return clients;
+  }
+
+  /**
+   * The {@code KAFKA_*} variables with which a service logs in to this secured broker as {@code user}
+   * (the password in {@code passwordFile}), trusting its CA by PEM file.
+   */
+  public Map<String, String> clientEnv(String user, Path passwordFile) {
+    if (secured == null) {
+      return Map.of();
+    }
+    return Map.of(
+        KafkaSecurity.PROTOCOL, "SASL_SSL",
+        KafkaSecurity.MECHANISM, SCRAM_MECHANISM,
+        KafkaSecurity.USERNAME, user,
+        KafkaSecurity.PASSWORD_FILE, passwordFile.toString(),
+        KafkaSecurity.CA_PEM_FILE, secured.certificates().caPem().toString());
+  }
+
+  /** The CA and certificates of a secured broker. */
+  public TestCertificates certificates() {
+    if (secured == null) {
+      throw new IllegalStateException("A plaintext broker has no certificates: use KafkaBroker.startSecured");
+    }
+    return secured.certificates();
   }
 
   public int port() {
@@ -101,14 +170,24 @@ public final class KafkaBroker implements AutoCloseable {
             "kafka-storage-format",
             jvmArgs(),
             "kafka.tools.StorageTool",
-            List.of(
-                "format",
-                "--cluster-id", Uuid.randomUuid().toString(),
-                "--config", serverProperties().toString(),
-                "--ignore-formatted"),
+            formatArguments(),
             Map.of(),
             dataDir.resolve("format.log"));
     format.awaitExit(60, TimeUnit.SECONDS);
+  }
+
+  private List<String> formatArguments() {
+    List<String> arguments = new ArrayList<>(List.of(
+        "format",
+        "--cluster-id", Uuid.randomUuid().toString(),
+        "--config", serverProperties().toString(),
+        "--ignore-formatted"));
+    if (secured != null) {
+      // The admin's SCRAM credentials are in the metadata from the start: it creates every other user.
+      arguments.addAll(List.of("--add-scram",
+          SCRAM_MECHANISM + "=[name=" + ADMIN_USER + ",password=" + secured.adminPassword() + "]"));
+    }
+    return arguments;
   }
 
   private List<String> jvmArgs() {
@@ -133,11 +212,15 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-    props.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+    String listener = secured == null ? "PLAINTEXT" : "SASL_SSL";
+    props.put("listeners", listener + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    props.put("advertised.listeners", listener + "://" + HOST + ":" + port);
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("inter.broker.listener.name", "PLAINTEXT");
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("inter.broker.listener.name", listener);
+    props.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+    if (secured != null) {
+      putSecuredListener(props);
+    }
     props.put("log.dirs", logDir().toString());
     props.put("num.partitions", "1");
     props.put("auto.create.topics.enable", "false");
@@ -152,6 +235,26 @@ public final class KafkaBroker implements AutoCloseable {
     try (var out = Files.newOutputStream(serverProperties())) {
       props.store(out, "Single-node KRaft broker for ./pipeline dev and tests");
     }
+  }
+
+  private void putSecuredListener(Properties props) {
+    TestCertificates certificates = secured.certificates();
+    props.put("ssl.keystore.type", "PKCS12");
+    props.put("ssl.keystore.location", certificates.serverKeystore().toString());
+    props.put("ssl.keystore.password", certificates.storePassword());
+    props.put("ssl.key.password", certificates.storePassword());
+    // Its own client side (the inter-broker listener is this one) trusts the same CA.
+    props.put("ssl.truststore.type", "PEM");
+    props.put("ssl.truststore.location", certificates.caPem().toString());
+    props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+    props.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+    props.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + ADMIN_USER
+            + "\" password=\"" + secured.adminPassword() + "\";");
+    props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+    // The controller listener is plaintext on loopback: there the broker's own requests to its
+    // controller carry the ANONYMOUS principal.
+    props.put("super.users", "User:" + ADMIN_USER + ";User:ANONYMOUS");
   }
 
   private Path log4jConfig() {
@@ -180,10 +283,9 @@ public final class KafkaBroker implements AutoCloseable {
     Instant deadline = Instant.now().plus(timeout);
     Map<String, Object> config =
         Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
-    try (Admin admin = Admin.create(config)) {
+    try (Admin admin = clients.admin(config)) {
       while (Instant.now().isBefore(deadline)) {
         if (!process.isAlive()) {
           throw new IllegalStateException("The Kafka broker exited at start; see " + process.log());
