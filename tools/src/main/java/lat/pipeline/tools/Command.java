@@ -29,6 +29,7 @@ public interface Command {
    * that cannot be reached 1; Ctrl-C lets the command finish what it printed before the JVM exits.
    */
   static void main(String[] args, String usage, Function<String[], Command> parse) {
+    Quiet.apicurioClient();
     PrintStream err = System.err;
     Command command;
     ToolsConfig config;
