@@ -1,0 +1,275 @@
+package lat.pipeline.tools.trace;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import lat.pipeline.schemas.BsaleResources;
+import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.DeadLetterHeaders;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
+import lat.pipeline.tools.Command;
+import lat.pipeline.tools.CommandLine;
+import lat.pipeline.tools.RecordJson;
+import lat.pipeline.tools.Times;
+import lat.pipeline.tools.ToolsConfig;
+import lat.pipeline.tools.TopicScan;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code ./pipeline trace ID [--window DURATION]}: what the pipeline did with one webhook, from the
+ * id the receiver answered. The id is a UUID v7, so it tells when the webhook was received; every
+ * topic is read only between a minute before that and {@code --window} after it, from the offsets
+ * the broker's time index gives ({@code offsetsForTimes}), record by record, keeping only what
+ * belongs to the trail:
+ * <ol>
+ *   <li>the raw record: {@code ce_id} equal to the id, in any raw topic;
+ *   <li>for Bsale, the fetch request ({@code bsale.fetch-requests}, same {@code ce_id}) and the
+ *       fetched resource ({@code raw.bsale.resources}: same {@code ce_id}, or the fetch of the same
+ *       resource that a later notification's fetch answered, when they were coalesced);
+ *   <li>canonical records whose {@code metadata} names the id ({@code receiveId}) or one of those
+ *       records ({@code rawTopic/rawPartition/rawOffset}), among keys {@code {provider}:{tenant}:};
+ *   <li>dead letters with the same {@code ce_id} or {@code dlq.source.*} pointing at one of them.
+ * </ol>
+ * Raw records, fetch requests, resources and dead letters are keyed by tenant, so once the raw
+ * record is found only the tenant's partition of those topics is read.
+ */
+public final class Trace implements Command {
+
+  public static final String USAGE = "usage: ./pipeline trace ID [--window DURATION (default 1h)]";
+
+  static final Duration DEFAULT_WINDOW = Duration.ofHours(1);
+  /** The raw record's timestamp is taken a moment before or after the id: a margin before the id's time. */
+  static final Duration MARGIN = Duration.ofMinutes(1);
+
+  /** @param window how long after the receive time derived records are looked for */
+  public record Options(ReceiveId id, Duration window) {
+    public static Options parse(String[] args) {
+      CommandLine line = CommandLine.parse(args, Set.of("window"), Set.of());
+      Duration window = line.option("window").map(Times::duration).orElse(DEFAULT_WINDOW);
+      if (window.isNegative() || window.isZero()) {
+        throw new CommandLine.UsageException("--window must be positive");
+      }
+      return new Options(ReceiveId.parse(line.single("ID")), window);
+    }
+  }
+
+  private final Options options;
+
+  public Trace(Options options) {
+    this.options = options;
+  }
+
+  /** One record of the trail, with what the line above its JSON says; a note alone when the record is null. */
+  private record Found(String label, ConsumerRecord<String, byte[]> record, RecordJson.Value value) {
+    static Found note(String text) {
+      return new Found(text, null, null);
+    }
+  }
+
+  @Override
+  public int run(ToolsConfig config, PrintStream out, PrintStream err) {
+    String id = options.id().id();
+    Instant from = options.id().receivedAt().minus(MARGIN);
+    Instant to = options.id().receivedAt().plus(options.window());
+    out.println("Trace of " + id + ": received " + options.id().receivedAt() + " (the id's time); reading "
+        + from + " to " + to + " (--window " + options.window().toString().substring(2).toLowerCase() + ")");
+    List<String> scanned = new ArrayList<>();
+    try (TopicScan scan = new TopicScan(config.bootstrapServers());
+         RecordJson json = new RecordJson(config.schemaRegistryUrl())) {
+      Window window = new Window(scan, from, to, scanned);
+
+      List<ConsumerRecord<String, byte[]>> raws = new ArrayList<>();
+      window.read("raw topics", Topics.RAW.stream().flatMap(t -> scan.partitions(t.name()).stream()).toList(),
+          record -> {
+            if (id.equals(RecordJson.header(record, CloudEventHeaders.ID))) {
+              raws.add(record);
+            }
+          });
+      if (raws.isEmpty()) {
+        out.println("Not found: no raw record has ce_id " + id + " in "
+            + Topics.RAW.stream().map(Topic::name).collect(Collectors.joining(", ")) + " between " + from + " and " + to
+            + ". Check the id, or widen --window if the broker's clock or the receiver's spool held it back.");
+        printScanned(out, scanned);
+        return 1;
+      }
+      ConsumerRecord<String, byte[]> raw = raws.get(0);
+      String tenant = raw.key() != null ? raw.key() : RecordJson.header(raw, CloudEventHeaders.TENANT);
+      String provider = raw.topic().substring(Topics.RAW_PREFIX.length());
+      Set<String> sources = new HashSet<>();
+      List<Found> trail = new ArrayList<>();
+      raws.forEach(r -> {
+        sources.add(coordinates(r));
+        trail.add(new Found("raw record " + coordinates(r) + ", tenant " + tenant, r, json.value(r)));
+      });
+
+      if (raw.topic().equals(Topics.RAW_BSALE.name())) {
+        traceBsaleFetch(window, id, tenant, sources, trail, json);
+      }
+
+      List<Found> canonical = new ArrayList<>();
+      List<Found> deadLetters = new ArrayList<>();
+      String keyPrefix = provider + ":" + tenant + ":";
+      List<TopicPartition> derived = new ArrayList<>(window.tenantPartition(Topics.DLQ_NORMALIZER.name(), tenant));
+      Topics.CANONICAL.forEach(t -> derived.addAll(scan.partitions(t.name())));
+      window.read(Topics.DLQ_NORMALIZER.name() + " (the tenant's partition) and the canonical topics", derived, record -> {
+        if (record.topic().equals(Topics.DLQ_NORMALIZER.name())) {
+          if (id.equals(RecordJson.header(record, CloudEventHeaders.ID)) || sources.contains(deadLetterSource(record))) {
+            deadLetters.add(new Found("dead letter " + coordinates(record) + ", step "
+                + RecordJson.header(record, DeadLetterHeaders.STEP) + ": "
+                + RecordJson.header(record, DeadLetterHeaders.REASON), record, json.value(record)));
+          }
+        } else if (record.key() != null && record.key().startsWith(keyPrefix)) {
+          RecordJson.Value value = json.value(record);
+          if (value instanceof RecordJson.Value.Canonical decoded && derivedFrom(decoded, id, sources)) {
+            canonical.add(new Found("canonical record " + coordinates(record) + ", key " + record.key(), record, value));
+          } else if (value instanceof RecordJson.Value.Undecodable undecodable) {
+            err.println("pipeline: could not decode " + coordinates(record) + ": " + undecodable.error());
+          }
+        }
+      });
+      trail.addAll(canonical);
+      trail.addAll(deadLetters);
+      trail.forEach(found -> {
+        out.println(found.label());
+        if (found.record() != null) {
+          out.println(json.line(found.record(), found.value()));
+        }
+      });
+      if (canonical.isEmpty() && deadLetters.isEmpty()) {
+        out.println("Nothing derived from it yet: no canonical record and no dead letter up to " + to
+            + " (the normalizer may be stopped or behind, or a fetch still waiting; widen --window for later re-drives).");
+      } else {
+        out.println("Found " + raws.size() + " raw record(s), " + canonical.size() + " canonical record(s), "
+            + deadLetters.size() + " dead letter(s).");
+      }
+      printScanned(out, scanned);
+      return 0;
+    }
+  }
+
+  /**
+   * The fetch request of a Bsale notification, and the resource fetched for it: its own fetch, or
+   * the one fetch that answered it with later notifications for the same resource (coalesced).
+   */
+  private static void traceBsaleFetch(
+      Window window, String id, String tenant, Set<String> sources, List<Found> trail, RecordJson json) {
+    List<ConsumerRecord<String, byte[]>> requests = new ArrayList<>();
+    window.read(Topics.BSALE_FETCH_REQUESTS.name() + " (the tenant's partition)",
+        window.tenantPartition(Topics.BSALE_FETCH_REQUESTS.name(), tenant), record -> {
+          if (id.equals(RecordJson.header(record, CloudEventHeaders.ID))) {
+            requests.add(record);
+          }
+        });
+    if (requests.isEmpty()) {
+      trail.add(Found.note("no fetch request: the notification was not parsed (see its dead letter) or was a redelivery"
+          + " of one already requested (deduplicated by delivery id)"));
+      return;
+    }
+    ConsumerRecord<String, byte[]> request = requests.get(0);
+    trail.add(new Found("fetch request " + coordinates(request) + ", delivery id "
+        + RecordJson.header(request, BsaleResources.DELIVERY_ID), request, json.value(request)));
+    JsonNode notification = parse(request.value());
+    List<ConsumerRecord<String, byte[]>> own = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> coalesced = new ArrayList<>();
+    window.read(Topics.RAW_BSALE_RESOURCES.name() + " (the tenant's partition)",
+        window.tenantPartition(Topics.RAW_BSALE_RESOURCES.name(), tenant), record -> {
+          if (id.equals(RecordJson.header(record, CloudEventHeaders.ID))) {
+            own.add(record);
+          } else if (own.isEmpty() && coalesced.isEmpty() && record.timestamp() >= request.timestamp()) {
+            JsonNode envelope = parse(record.value());
+            if (envelope.path(BsaleResources.COALESCED).asInt(0) > 0
+                && sameResource(notification, envelope.path(BsaleResources.NOTIFICATION))) {
+              coalesced.add(record);
+            }
+          }
+        });
+    List<ConsumerRecord<String, byte[]>> resources = own.isEmpty() ? coalesced : own;
+    if (resources.isEmpty()) {
+      trail.add(Found.note("no fetched resource yet: the fetcher may be behind, waiting on Bsale, or the company parked"));
+    }
+    for (ConsumerRecord<String, byte[]> resource : resources) {
+      sources.add(coordinates(resource));
+      trail.add(new Found("fetched resource " + coordinates(resource) + ", status "
+          + parse(resource.value()).path(BsaleResources.STATUS).asText("?")
+          + (own.isEmpty() ? " (coalesced: one fetch answered this and later notifications for the resource)" : ""),
+          resource, json.value(resource)));
+    }
+  }
+
+  private static boolean derivedFrom(RecordJson.Value.Canonical decoded, String id, Set<String> sources) {
+    if (!(decoded.record() instanceof GenericRecord record) || !(record.get("metadata") instanceof GenericRecord metadata)) {
+      return false;
+    }
+    Object receiveId = metadata.get("receiveId");
+    return receiveId != null && id.equals(receiveId.toString())
+        || sources.contains(metadata.get("rawTopic") + "/" + metadata.get("rawPartition") + "/" + metadata.get("rawOffset"));
+  }
+
+  private static boolean sameResource(JsonNode a, JsonNode b) {
+    return List.of("cpnId", "resourceId", "priceListId", "officeId").stream()
+            .allMatch(field -> a.path(field).asText("").equals(b.path(field).asText("")))
+        && a.path("topic").asText("").equalsIgnoreCase(b.path("topic").asText(""));
+  }
+
+  private static String coordinates(ConsumerRecord<?, ?> record) {
+    return record.topic() + "/" + record.partition() + "/" + record.offset();
+  }
+
+  private static String deadLetterSource(ConsumerRecord<?, ?> record) {
+    return RecordJson.header(record, DeadLetterHeaders.SOURCE_TOPIC) + "/"
+        + RecordJson.header(record, DeadLetterHeaders.SOURCE_PARTITION) + "/"
+        + RecordJson.header(record, DeadLetterHeaders.SOURCE_OFFSET);
+  }
+
+  private static JsonNode parse(byte[] value) {
+    try {
+      return value == null ? RecordJson.JSON.missingNode() : RecordJson.JSON.readTree(value);
+    } catch (IOException e) {
+      return RecordJson.JSON.missingNode();
+    }
+  }
+
+  private static void printScanned(PrintStream out, List<String> scanned) {
+    out.println("Scanned:");
+    scanned.forEach(line -> out.println("  " + line));
+  }
+
+  /** Reads partitions between the trace's times and notes what it read. */
+  private record Window(TopicScan scan, Instant from, Instant to, List<String> scanned) {
+
+    void read(String what, List<TopicPartition> partitions, Consumer<ConsumerRecord<String, byte[]>> action) {
+      if (partitions.isEmpty()) {
+        scanned.add(what + ": no such partitions");
+        return;
+      }
+      Map<TopicPartition, Long> start = scan.at(partitions, from);
+      Map<TopicPartition, Long> stop = scan.at(partitions, to);
+      long read = scan.read(start, stop, action::accept);
+      scanned.add(what + ": " + read + " records in " + partitions.size() + " partition(s)");
+    }
+
+    /** The partition a record keyed by the tenant goes to (the producer's default partitioner). */
+    List<TopicPartition> tenantPartition(String topic, String tenant) {
+      int partitions = scan.partitions(topic).size();
+      if (partitions == 0) {
+        return List.of();
+      }
+      return List.of(new TopicPartition(topic,
+          BuiltInPartitioner.partitionForKey(tenant.getBytes(StandardCharsets.UTF_8), partitions)));
+    }
+  }
+}

@@ -1,0 +1,150 @@
+package lat.pipeline.tools;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import lat.pipeline.config.Env;
+import lat.pipeline.dev.testing.SharedKafka;
+import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.normalizer.NormalizerConfig;
+import lat.pipeline.normalizer.NormalizerService;
+import lat.pipeline.receiver.ReceiverConfig;
+import lat.pipeline.receiver.ReceiverService;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real receiver and normalizer on the shared broker and registry, started once for the whole test
+ * run (after {@code SharedKafka} and {@code SharedRegistry} in {@code @ExtendWith}), with tenants
+ * that tests take one each so that what one test posts never shows in another's filtered output.
+ */
+public final class TestPipeline implements BeforeAllCallback {
+
+  private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+  private static final String TOKEN = "tools-token";
+  private static final List<String> TENANTS = IntStream.range(0, 12).mapToObj(i -> "t" + i + "-" + RUN).toList();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private static ReceiverService receiver;
+  private static NormalizerService normalizer;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+        .getOrComputeIfAbsent(TestPipeline.class, key -> start(), StopAtEnd.class);
+  }
+
+  /** A tenant of its own for each caller that passes a different number. */
+  public static String tenant(int number) {
+    return TENANTS.get(number);
+  }
+
+  public static ToolsConfig config() {
+    return new ToolsConfig(SharedKafka.broker().bootstrapServers(), SharedRegistry.registry().baseUrl());
+  }
+
+  /** Posts a webhook as a provider does; returns the id the receiver answered. */
+  public static String post(String provider, String tenant, byte[] body) {
+    try {
+      HttpResponse<String> answer = HTTP.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + receiver.port() + "/webhooks/" + provider + "/" + tenant))
+              .header("Authorization", "Bearer " + TOKEN)
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (answer.statusCode() != 200) {
+        throw new AssertionError("the receiver answered " + answer.statusCode() + ": " + answer.body());
+      }
+      return RecordJson.JSON.readTree(answer.body()).get("id").asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What a command printed and its exit code. */
+  public record Run(int exitCode, String out, String err) {
+    /** The JSON lines of the output (lines that start with '{'). */
+    public List<JsonNode> records() {
+      return out.lines().filter(line -> line.startsWith("{")).map(line -> {
+        try {
+          return RecordJson.JSON.readTree(line);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }).collect(Collectors.toList());
+    }
+  }
+
+  public static Run run(Command command) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      int code = command.run(config(), outStream, errStream);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs {@code attempt} until {@code done} holds (the normalizer works asynchronously), for 60 s at most. */
+  public static <T> T await(Supplier<T> attempt, Predicate<T> done, String what) {
+    long deadline = System.currentTimeMillis() + 60_000;
+    T last = attempt.get();
+    while (!done.test(last)) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("Not within 60 s: " + what + "; last: " + last);
+      }
+      last = attempt.get();
+    }
+    return last;
+  }
+
+  private static StopAtEnd start() {
+    try {
+      Map<String, String> env = new HashMap<>(Map.of(
+          "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
+          "SCHEMA_REGISTRY_URL", SharedRegistry.registry().baseUrl(),
+          "RECEIVER_HOST", "127.0.0.1",
+          "RECEIVER_PORT", "0",
+          "WEBHOOK_TOKENS", TENANTS.stream().map(t -> "*:" + t + "=" + TOKEN).collect(Collectors.joining(",")),
+          "WEBHOOK_SECRETS_DIR", "target/no-secrets",
+          "TOPIC_PARTITIONS", "2",
+          "NORMALIZER_APPLICATION_ID", "normalizer-tools-" + RUN,
+          "NORMALIZER_STATE_DIR", Files.createTempDirectory("normalizer-tools").toString(),
+          "NORMALIZER_HEALTH_PORT", "0"));
+      receiver = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start();
+      normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
+      return new StopAtEnd();
+    } catch (Exception e) {
+      throw new IllegalStateException("Could not start the receiver and the normalizer", e);
+    }
+  }
+
+  static final class StopAtEnd implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    @Override
+    public void close() {
+      normalizer.close();
+      receiver.close();
+    }
+  }
+}
