@@ -397,7 +397,9 @@ class BsaleFetcherTest {
     assertThat(times).hasSize(companies);
     for (var entry : times.entrySet()) {
       List<Long> sorted = entry.getValue().stream().sorted().toList();
-      assertThat(sorted).hasSize(perCompany);
+      // At least one request per notification; a request that timed out on a loaded machine is retried,
+      // through the same limiter.
+      assertThat(sorted).hasSizeGreaterThanOrEqualTo(perCompany);
       int worst = 0;
       for (int i = 0, j = 0; i < sorted.size(); i++) {
         while (sorted.get(i) - sorted.get(j) >= 1_000) {
