@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import lat.pipeline.schemas.BsaleResources;
@@ -93,12 +94,14 @@ public final class Trace implements Command {
       Window window = new Window(scan, from, to, scanned);
 
       List<ConsumerRecord<String, byte[]>> raws = new ArrayList<>();
-      window.read("raw topics", Topics.RAW.stream().flatMap(t -> scan.partitions(t.name()).stream()).toList(),
+      // Stops at the poll that found it: a second copy (the receiver's spool may write one) carries the same
+      // ce_id, which is what the derived records are matched on.
+      window.read("raw topics (until found)", Topics.RAW.stream().flatMap(t -> scan.partitions(t.name()).stream()).toList(),
           record -> {
             if (id.equals(RecordJson.header(record, CloudEventHeaders.ID))) {
               raws.add(record);
             }
-          });
+          }, () -> !raws.isEmpty());
       if (raws.isEmpty()) {
         out.println("Not found: no raw record has ce_id " + id + " in "
             + Topics.RAW.stream().map(Topic::name).collect(Collectors.joining(", ")) + " between " + from + " and " + to
@@ -252,13 +255,28 @@ public final class Trace implements Command {
   private record Window(TopicScan scan, Instant from, Instant to, List<String> scanned) {
 
     void read(String what, List<TopicPartition> partitions, Consumer<ConsumerRecord<String, byte[]>> action) {
+      read(what, partitions, action, () -> false);
+    }
+
+    void read(String what, List<TopicPartition> partitions, Consumer<ConsumerRecord<String, byte[]>> action,
+        BooleanSupplier enough) {
       if (partitions.isEmpty()) {
         scanned.add(what + ": no such partitions");
         return;
       }
       Map<TopicPartition, Long> start = scan.at(partitions, from);
       Map<TopicPartition, Long> stop = scan.at(partitions, to);
-      long read = scan.read(start, stop, action::accept);
+      long read = scan.read(start, stop, new TopicScan.Handler() {
+        @Override
+        public void accept(ConsumerRecord<String, byte[]> record) {
+          action.accept(record);
+        }
+
+        @Override
+        public boolean afterPoll() {
+          return !enough.getAsBoolean();
+        }
+      });
       scanned.add(what + ": " + read + " records in " + partitions.size() + " partition(s)");
     }
 

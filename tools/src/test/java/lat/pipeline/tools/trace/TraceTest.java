@@ -72,7 +72,7 @@ class TraceTest {
     assertThat(canonical.get("key").asText()).isEqualTo("alegra:" + tenant + ":774");
     assertThat(canonical.get("value").get("metadata").get("receiveId").asText()).isEqualTo(id);
     assertThat(run.out()).contains("Found 1 raw record(s), 1 canonical record(s), 0 dead letter(s).")
-        .contains("Scanned:").contains("raw topics: ").contains("dlq.normalizer (the tenant's partition)");
+        .contains("Scanned:").contains("raw topics (until found): ").contains("dlq.normalizer (the tenant's partition)");
   }
 
   @Test
