@@ -64,7 +64,7 @@ public final class NormalizerBenchmark {
           "NORMALIZER_HEALTH_PORT", "0",
           "RECEIVER_HOST", "127.0.0.1",
           "RECEIVER_PORT", "0",
-          "WEBHOOK_TOKENS", "alegra:bench=bench-token",
+          "WEBHOOK_TOKENS", "alegra:bench=bench-token-0123456789",
           "WEBHOOK_SECRETS_DIR", data.resolve("no-secrets").toString(),
           "RECEIVER_SPOOL_DIR", data.resolve("spool").toString()));
       System.out.printf("Normalizer benchmark: %d raw events, %d cores%n", events, Runtime.getRuntime().availableProcessors());
@@ -175,7 +175,7 @@ public final class NormalizerBenchmark {
 
   private static void send(int port, int requests, Map<String, Long> answeredAt) {
     HttpClient http = HttpClient.newHttpClient();
-    URI url = URI.create("http://127.0.0.1:" + port + "/webhooks/alegra/bench?token=bench-token");
+    URI url = URI.create("http://127.0.0.1:" + port + "/webhooks/alegra/bench?token=bench-token-0123456789");
     for (int i = 0; i < requests; i++) {
       try {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")

@@ -54,10 +54,10 @@ public final class ReceiverBenchmark {
              "RECEIVER_HOST", "127.0.0.1",
              "RECEIVER_PORT", "0",
              "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-             "WEBHOOK_TOKENS", "*:bench=bench-token",
+             "WEBHOOK_TOKENS", "*:bench=bench-token-0123456789",
              "WEBHOOK_SECRETS_DIR", dataDir.resolve("no-secrets").toString(),
              "RECEIVER_SPOOL_DIR", dataDir.resolve("spool").toString())))).start()) {
-      URI url = URI.create("http://127.0.0.1:" + receiver.port() + "/webhooks/alegra/bench?token=bench-token");
+      URI url = URI.create("http://127.0.0.1:" + receiver.port() + "/webhooks/alegra/bench?token=bench-token-0123456789");
       LoadGenerator.Result withKafka = load.run("receiver -> Kafka (acks=all)", url, body);
 
       System.out.println();

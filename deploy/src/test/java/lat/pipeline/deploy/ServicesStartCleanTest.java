@@ -35,7 +35,7 @@ class ServicesStartCleanTest {
         "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
         "RECEIVER_PORT", Integer.toString(port),
         "RECEIVER_SPOOL_DIR", dir.resolve("spool").toString(),
-        "WEBHOOK_TOKENS", "*:demo=demo-token"));
+        "WEBHOOK_TOKENS", "*:demo=demo-token-0123456789"));
   }
 
   @Test

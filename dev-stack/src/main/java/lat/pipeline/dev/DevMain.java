@@ -30,7 +30,7 @@ import org.apache.kafka.clients.admin.Admin;
 public final class DevMain {
 
   private static final String DEMO_TENANT = "demo";
-  private static final String DEMO_TOKEN = "demo-token";
+  private static final String DEMO_TOKEN = "demo-token-0123456789";
 
   /** A deployable module of the repository, its main class and the port its health endpoint is on. */
   private record Service(String module, String mainClass, String healthPortVariable) {}

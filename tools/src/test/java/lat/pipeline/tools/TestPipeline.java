@@ -37,7 +37,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestPipeline implements BeforeAllCallback {
 
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
-  private static final String TOKEN = "tools-token";
+  private static final String TOKEN = "tools-token-0123456789";
   private static final List<String> TENANTS = IntStream.range(0, 12).mapToObj(i -> "t" + i + "-" + RUN).toList();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 

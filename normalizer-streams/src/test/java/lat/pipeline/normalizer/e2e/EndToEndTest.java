@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EndToEndTest {
 
   private static final String TENANT = "e2e" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String TOKEN = "e2e-token";
+  private static final String TOKEN = "e2e-token-0123456789";
   private static ReceiverService receiver;
   private static NormalizerService normalizer;
 
