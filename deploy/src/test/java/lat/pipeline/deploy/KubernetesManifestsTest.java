@@ -40,6 +40,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -143,6 +144,23 @@ class KubernetesManifestsTest {
       assertThat(topic.getSpec().getReplicas()).as(name).isEqualTo(production ? 3 : 1);
       assertThat(config.get("min.insync.replicas")).as(name).isEqualTo(production ? 2 : 1);
       assertThat(topic.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "pipeline");
+    });
+  }
+
+  /**
+   * Fails on main before this change: the raw topics had the broker's 1 MiB default, so a body at
+   * the receiver's 1 MiB limit plus its headers was refused for good by the topic.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"overlays/small", "overlays/production"})
+  void everyRawWebhookTopicTakesTheLargestBodyTheReceiverAccepts(String layer) {
+    Map<String, KafkaTopic> topics = render(layer).all(KafkaTopic.class).stream()
+        .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
+    int largestRecord = TopicSettings.rawRecordBytes(TopicSettings.DEFAULT_MAX_BODY_BYTES);
+    Topics.RAW.forEach(raw -> {
+      Object maxMessageBytes = topics.get(raw.name()).getSpec().getConfig().get("max.message.bytes");
+      assertThat(maxMessageBytes).as(raw.name() + " max.message.bytes").isNotNull();
+      assertThat(((Number) maxMessageBytes).intValue()).as(raw.name()).isGreaterThanOrEqualTo(largestRecord);
     });
   }
 

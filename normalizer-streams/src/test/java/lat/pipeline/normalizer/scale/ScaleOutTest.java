@@ -94,6 +94,7 @@ class ScaleOutTest {
           "RECEIVER_SPOOL_DIR", Files.createTempDirectory("scale-spool").toString())))).start());
     }
     Set<String> answered = ConcurrentHashMap.newKeySet();
+    List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
     var http = java.net.http.HttpClient.newHttpClient();
     List<Thread> clients = new ArrayList<>();
     for (int c = 0; c < 4; c++) {
@@ -108,6 +109,8 @@ class ScaleOutTest {
                 java.net.http.HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 200) {
               answered.add(answer.body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1"));
+            } else {
+              refused.add(answer.statusCode() + " " + answer.body());
             }
           } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -125,6 +128,7 @@ class ScaleOutTest {
     Map<String, Long> copiesById = readAll(Topics.RAW_NINOX.name(), false).stream()
         .filter(record -> tenant.equals(record.key()))
         .collect(Collectors.groupingBy(record -> header(record, CloudEventHeaders.ID), Collectors.counting()));
+    assertThat(refused).as("answers other than 200").isEmpty();
     assertThat(answered).hasSize(1_000);
     assertThat(copiesById.keySet()).containsExactlyInAnyOrderElementsOf(answered);
     assertThat(copiesById.values()).containsOnly(1L);
