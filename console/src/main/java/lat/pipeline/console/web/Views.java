@@ -54,7 +54,7 @@ final class Views {
       html.append("<tr data-provider=\"").append(esc(row.provider())).append("\" data-tenant=\"").append(esc(row.tenant()))
           .append("\"><td>").append(esc(row.provider())).append("</td><td><a href=\"/search?q=").append(url(row.tenant())).append("\">")
           .append(esc(row.tenant())).append("</a></td><td class=\"n\">").append(row.thisMinute()).append("</td><td class=\"n last-hour\">")
-          .append(row.lastHour()).append("</td><td class=\"n\">").append(String.format(java.util.Locale.ROOT, "%.1f", row.perMinute())).append("</td><td>").append(Html.time(row.lastEvent()))
+          .append(row.lastHour()).append("</td><td class=\"n\">").append(String.format(java.util.Locale.ROOT, "%.2f", row.perMinute())).append("</td><td>").append(Html.time(row.lastEvent()))
           .append(" <span class=\"muted\">(").append(Html.ago(row.lastEvent(), now)).append(")</span></td><td class=\"n\">")
           .append(row.deadLetters() == 0 ? "0" : "<a class=\"bad\" href=\"/dead-letters?provider=" + url(row.provider()) + "&tenant="
               + url(row.tenant()) + "\">" + row.deadLetters() + "</a>")
