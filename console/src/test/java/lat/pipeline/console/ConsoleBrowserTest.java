@@ -142,7 +142,7 @@ class ConsoleBrowserTest {
     assertThat(post("/dead-letters/redrive", "sel=0/0").statusCode()).isEqualTo(401);
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(base + "/dead-letters"))
         .header("Authorization", "Bearer wrong-" + OPERATOR_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
-        .isEqualTo(302);
+        .isEqualTo(401);
   }
 
   @Test

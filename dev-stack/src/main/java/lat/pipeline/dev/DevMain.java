@@ -77,6 +77,19 @@ public final class DevMain {
       stopped.countDown();
     }, "dev-stop"));
 
+    try {
+      start(root, env, data, kafkaPort, controllerPort, registryPort, receiverPort, running);
+    } catch (Exception e) {
+      // What already runs (the broker's and the registry's processes, the simulator) keeps this JVM alive:
+      // exit, so the stop hook ends it all.
+      System.err.println("pipeline dev: could not start: " + e.getMessage());
+      System.exit(1);
+    }
+    stopped.await();
+  }
+
+  private static void start(Path root, Env env, Path data, int kafkaPort, int controllerPort, int registryPort,
+      int receiverPort, List<AutoCloseable> running) throws Exception {
     System.out.println("Starting Kafka (KRaft) on 127.0.0.1:" + kafkaPort + " …");
     KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), kafkaPort, controllerPort, "768m");
     running.add(broker);
@@ -122,7 +135,6 @@ public final class DevMain {
     }
 
     printWelcome(broker, registry, receiverPort, data, serviceEnv);
-    stopped.await();
   }
 
   private static void createTopics(KafkaBroker broker, Env env) throws InterruptedException {

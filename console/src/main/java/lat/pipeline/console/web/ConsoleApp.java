@@ -64,7 +64,7 @@ public final class ConsoleApp {
       String bearer = ctx.header("Authorization");
       boolean byToken = bearer != null && bearer.startsWith("Bearer ") && auth.isOperatorToken(bearer.substring(7));
       if (session.isEmpty() && !byToken) {
-        if (ctx.method().name().equals("GET")) {
+        if (ctx.method().name().equals("GET") && bearer == null) {
           ctx.redirect("/login");
         } else {
           ctx.status(HttpStatus.UNAUTHORIZED).html(Views.login("Sign in first."));
