@@ -228,7 +228,9 @@ final class Views {
     StringBuilder html = new StringBuilder("<h1>Re-drive done</h1><table id=\"outcomes\"><tr><th>dead letter</th><th>outcome</th><th>trail</th></tr>");
     for (Operations.Outcome outcome : outcomes) {
       String receiveId = receiveIds.get(outcome.place());
-      html.append("<tr><td>").append(outcome.place().partition()).append("/").append(outcome.place().offset()).append("</td><td class=\"outcome\">")
+      html.append("<tr><td><a href=\"/dead-letters/").append(outcome.place().partition()).append("/").append(outcome.place().offset())
+          .append("\">dlq.normalizer/").append(outcome.place().partition()).append("/").append(outcome.place().offset())
+          .append("</a></td><td class=\"outcome\">")
           .append(esc(outcome.text())).append("</td><td>")
           .append(receiveId == null ? "" : "<a href=\"/trail/" + url(receiveId) + "\">" + esc(receiveId) + "</a>").append("</td></tr>");
     }
