@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 import lat.pipeline.config.Env;
@@ -31,6 +32,7 @@ public final class DevMain {
 
   private static final String DEMO_TENANT = "demo";
   private static final String DEMO_TOKEN = "demo-token-0123456789";
+  private static final String DEMO_OPERATOR_TOKEN_PREFIX = "demo-operator-";
 
   /** A deployable module of the repository, its main class and the port its health endpoint is on. */
   private record Service(String module, String mainClass, String healthPortVariable) {}
@@ -38,7 +40,8 @@ public final class DevMain {
   private static final List<Service> SERVICES = List.of(
       new Service("receiver", "lat.pipeline.receiver.ReceiverMain", "RECEIVER_PORT"),
       new Service("normalizer-streams", "lat.pipeline.normalizer.NormalizerMain", "NORMALIZER_HEALTH_PORT"),
-      new Service("bsale-fetcher", "lat.pipeline.fetcher.FetcherMain", "FETCHER_HEALTH_PORT"));
+      new Service("bsale-fetcher", "lat.pipeline.fetcher.FetcherMain", "FETCHER_HEALTH_PORT"),
+      new Service("console", "lat.pipeline.console.ConsoleMain", "CONSOLE_PORT"));
 
   /** The company (cpnId) of fixtures/bsale, bound to the demo tenant. */
   private static final String DEMO_BSALE_COMPANY = "2";
@@ -74,6 +77,19 @@ public final class DevMain {
       stopped.countDown();
     }, "dev-stop"));
 
+    try {
+      start(root, env, data, kafkaPort, controllerPort, registryPort, receiverPort, running);
+    } catch (Exception e) {
+      // What already runs (the broker's and the registry's processes, the simulator) keeps this JVM alive:
+      // exit, so the stop hook ends it all.
+      System.err.println("pipeline dev: could not start: " + e.getMessage());
+      System.exit(1);
+    }
+    stopped.await();
+  }
+
+  private static void start(Path root, Env env, Path data, int kafkaPort, int controllerPort, int registryPort,
+      int receiverPort, List<AutoCloseable> running) throws Exception {
     System.out.println("Starting Kafka (KRaft) on 127.0.0.1:" + kafkaPort + " …");
     KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), kafkaPort, controllerPort, "768m");
     running.add(broker);
@@ -105,13 +121,20 @@ public final class DevMain {
       serviceEnv.putIfAbsent("BSALE_COMPANY_TENANTS", DEMO_BSALE_COMPANY + "=" + DEMO_TENANT);
     }
     serviceEnv.putIfAbsent("BSALE_TOKENS_DIR", data.resolve("bsale-tokens").toString());
+    serviceEnv.put("CONSOLE_HOST", "127.0.0.1");
+    serviceEnv.putIfAbsent("CONSOLE_PORT", "8085");
+    if (!serviceEnv.containsKey("CONSOLE_OPERATOR_TOKEN_FILE") && !serviceEnv.containsKey("CONSOLE_OPERATOR_TOKEN")) {
+      // A new demo operator token at every start, printed below: only who sees this terminal gets in.
+      serviceEnv.put("CONSOLE_OPERATOR_TOKEN", DEMO_OPERATOR_TOKEN_PREFIX + UUID.randomUUID().toString().substring(0, 13));
+    }
+    serviceEnv.put("CONSOLE_RECEIVER_METRICS_URLS", "http://127.0.0.1:" + receiverPort + "/metrics");
+    serviceEnv.put("CONSOLE_FETCHER_METRICS_URLS", "http://127.0.0.1:" + serviceEnv.get("FETCHER_HEALTH_PORT") + "/metrics");
     for (Service service : SERVICES) {
       System.out.println("Starting " + service.module() + " …");
       running.add(startService(root, service, serviceEnv, data.resolve("logs")));
     }
 
-    printWelcome(broker, registry, receiverPort, data, serviceEnv.get("BSALE_API_URL"));
-    stopped.await();
+    printWelcome(broker, registry, receiverPort, data, serviceEnv);
   }
 
   private static void createTopics(KafkaBroker broker, Env env) throws InterruptedException {
@@ -133,13 +156,17 @@ public final class DevMain {
   }
 
   private static void printWelcome(
-      KafkaBroker broker, RegistryProcess registry, int receiverPort, Path data, String bsaleApiUrl) {
+      KafkaBroker broker, RegistryProcess registry, int receiverPort, Path data, Map<String, String> serviceEnv) {
     String base = "http://127.0.0.1:" + receiverPort;
+    String bsaleApiUrl = serviceEnv.get("BSALE_API_URL");
     System.out.println();
     System.out.println("The pipeline is up. Ctrl-C stops it; data stays in " + data + " (--fresh starts empty).");
     System.out.println("  Kafka bootstrap:          " + broker.bootstrapServers());
     System.out.println("  Schema registry (ccompat): " + registry.confluentCompatibleUrl());
     System.out.println("  Logs:                     " + data.resolve("logs"));
+    System.out.println("  Console:                  http://127.0.0.1:" + serviceEnv.get("CONSOLE_PORT") + "/ (operator token "
+        + (serviceEnv.getOrDefault("CONSOLE_OPERATOR_TOKEN", "").startsWith(DEMO_OPERATOR_TOKEN_PREFIX)
+            ? "'" + serviceEnv.get("CONSOLE_OPERATOR_TOKEN") + "'" : "as you set it") + ")");
     System.out.println("  Webhook URLs (tenant '" + DEMO_TENANT + "', token '" + DEMO_TOKEN + "'):");
     for (var topic : Topics.RAW) {
       System.out.println("    " + base + "/webhooks/" + Topics.providerOf(topic) + "/" + DEMO_TENANT + "?token=" + DEMO_TOKEN);

@@ -3,7 +3,10 @@ package lat.pipeline.normalizer.replay;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -31,10 +34,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * how far it got, committed only once every write succeeded, so a second run takes only newer dead
  * letters; {@code --since} starts at a time instead. Bounded: it stops where the dead-letter topic
  * ended when it started.
+ *
+ * <p>{@link #redrive(Collection)} re-drives chosen dead letters only (the console's re-drive), by
+ * their place in {@code dlq.normalizer}, through the same path, state and checked writer, in
+ * partition and offset order; it commits nothing, so the command's progress is not moved.
  */
 public final class Redrive {
 
-  static final String GROUP = "normalizer-redrive";
+  /** The command's consumer group: its committed offsets say how far {@code ./pipeline redrive} got. */
+  public static final String GROUP = "normalizer-redrive";
+
+  /** A dead letter's place in {@code dlq.normalizer}. */
+  public record Selected(int partition, long offset) {}
 
   private final String bootstrapServers;
   private final Duration dedupeRetention;
@@ -81,6 +92,52 @@ public final class Redrive {
       consumer.commitSync(done);
     }
     return counts.summary();
+  }
+
+  /**
+   * Re-drives the chosen dead letters; what still fails is dead-lettered again with its new reason.
+   *
+   * @return for each one, in partition and offset order, what it gave; {@code read} 0 when no dead
+   *     letter is at that place (beyond the end, deleted by retention)
+   * @throws IllegalStateException when a write failed: then nothing can be taken as re-driven
+   */
+  public Map<Selected, Replay.Summary> redrive(Collection<Selected> selected) {
+    List<Selected> ordered = selected.stream().distinct()
+        .sorted(Comparator.comparingInt(Selected::partition).thenComparingLong(Selected::offset)).toList();
+    Map<Selected, Replay.Summary> outcomes = new LinkedHashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig());
+         LocalState state = new LocalState(dedupeRetention).loadCanonical(bootstrapServers, "");
+         CanonicalWriter writer = new CanonicalWriter(bootstrapServers)) {
+      for (Selected one : ordered) {
+        Replay.Counts counts = new Replay.Counts();
+        ConsumerRecord<String, byte[]> deadLetter = readAt(consumer, new TopicPartition(Topics.DLQ_NORMALIZER.name(), one.partition()), one.offset());
+        if (deadLetter != null) {
+          counts.read++;
+          redriveOne(deadLetter, state, writer, counts);
+        }
+        outcomes.put(one, counts.summary());
+      }
+      writer.flush();
+    }
+    return outcomes;
+  }
+
+  /** The record at that offset, or null when there is none (the end, retention, a transaction marker). */
+  private static ConsumerRecord<String, byte[]> readAt(KafkaConsumer<String, byte[]> consumer, TopicPartition partition, long offset) {
+    consumer.assign(List.of(partition));
+    long end = consumer.endOffsets(List.of(partition)).get(partition);
+    if (offset < consumer.beginningOffsets(List.of(partition)).get(partition) || offset >= end) {
+      return null;
+    }
+    consumer.seek(partition, offset);
+    while (consumer.position(partition) < end) {
+      for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+        if (record.offset() >= offset) {
+          return record.offset() == offset ? record : null;
+        }
+      }
+    }
+    return null;
   }
 
   private void redriveOne(ConsumerRecord<String, byte[]> deadLetter, LocalState state, CanonicalWriter writer, Replay.Counts counts) {

@@ -127,7 +127,7 @@ class ReplayAndRedriveTest {
   // Fails on main before this change: re-drive wrote the old version after the newer one, so the
   // entity's last state went back to "Viejo".
   @Test
-  @Order(4)
+  @Order(5)
   void aReDrivenDeadLetterNeverOverwritesANewerVersionOfItsEntity() throws Exception {
     Instant started = Instant.now();
     produceRaw(Topics.RAW_ALEGRA.name(), client("8", "Viejo"));
@@ -159,7 +159,7 @@ class ReplayAndRedriveTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aRecordDeadLetteredWhileTheRegistryWasDownGoesThroughOnRedrive() throws Exception {
     Instant started = Instant.now();
     Path logs = Files.createTempDirectory("redrive-registry");
@@ -192,6 +192,32 @@ class ReplayAndRedriveTest {
     } finally {
       again.stop();
     }
+  }
+
+  @Test
+  @Order(4)
+  void aSelectedDeadLetterIsReDrivenAloneAndTheOthersStay() throws Exception {
+    Instant started = Instant.now();
+    produceRaw(Topics.RAW_ALEGRA.name(), client("10", "Elegido"));
+    produceRaw(Topics.RAW_ALEGRA.name(), client("11", "Esperando"));
+    new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+        .run(TestMappers.failing("alegra", "serialize", "the registry did not answer"),
+            new Replay.Window("alegra", tenant, started, null));
+    List<ConsumerRecord<String, byte[]>> dead = deadLettersFor("serialize");
+    assertThat(dead).hasSize(2);
+    ConsumerRecord<String, byte[]> chosen = dead.stream()
+        .filter(record -> new String(record.value(), StandardCharsets.UTF_8).contains("Elegido")).findFirst().orElseThrow();
+    Redrive.Selected selected = new Redrive.Selected(chosen.partition(), chosen.offset());
+    Redrive.Selected nothingThere = new Redrive.Selected(chosen.partition(), Long.MAX_VALUE - 1);
+
+    Map<Redrive.Selected, Replay.Summary> outcomes =
+        new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(), line -> {})
+            .redrive(List.of(nothingThere, selected));
+
+    assertThat(outcomes.keySet()).containsExactly(selected, nothingThere);
+    assertThat(outcomes.get(selected)).isEqualTo(new Replay.Summary(1, 1, 0, 0));
+    assertThat(outcomes.get(nothingThere).read()).isZero();
+    assertThat(customers()).extracting(Customer::getLegalName).containsExactly("Elegido");
   }
 
   /** The Alegra mapper with one correction: one client's name, as a mapper fix would change it. */

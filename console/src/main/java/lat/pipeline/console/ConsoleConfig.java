@@ -1,0 +1,72 @@
+package lat.pipeline.console;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import lat.pipeline.config.Env;
+import lat.pipeline.normalizer.NormalizerConfig;
+
+/**
+ * The console's settings, read once from the environment.
+ *
+ * @param operatorToken what an operator types to get in; never logged, compared in constant time
+ * @param receiverMetrics the receivers' {@code /metrics} endpoints (spool depth, requests)
+ * @param fetcherMetrics the fetchers' {@code /metrics} endpoints (parked companies)
+ * @param resolvedTopic compacted topic of dead letters the console re-drove (key: their place)
+ * @param dedupeRetention as the normalizer's, for re-drive and replay
+ */
+public record ConsoleConfig(
+    String host,
+    int port,
+    String operatorToken,
+    String bootstrapServers,
+    String schemaRegistryUrl,
+    List<URI> receiverMetrics,
+    List<URI> fetcherMetrics,
+    String resolvedTopic,
+    Duration dedupeRetention) {
+
+  static final int MIN_TOKEN_LENGTH = 16;
+
+  public ConsoleConfig {
+    receiverMetrics = List.copyOf(receiverMetrics);
+    fetcherMetrics = List.copyOf(fetcherMetrics);
+  }
+
+  public static ConsoleConfig fromEnv(Env env) {
+    String token = env.secretFile("CONSOLE_OPERATOR_TOKEN_FILE").orElseGet(() -> env.string("CONSOLE_OPERATOR_TOKEN", ""));
+    if (token.isEmpty()) {
+      throw new Env.ConfigException("CONSOLE_OPERATOR_TOKEN or CONSOLE_OPERATOR_TOKEN_FILE must be set: the console lets no one in without it");
+    }
+    if (token.length() < MIN_TOKEN_LENGTH) {
+      throw new Env.ConfigException((env.isSet("CONSOLE_OPERATOR_TOKEN_FILE") ? "CONSOLE_OPERATOR_TOKEN_FILE" : "CONSOLE_OPERATOR_TOKEN")
+          + ": the operator token must be at least " + MIN_TOKEN_LENGTH + " characters");
+    }
+    NormalizerConfig normalizer = NormalizerConfig.fromEnv(env);
+    return new ConsoleConfig(
+        env.string("CONSOLE_HOST", "127.0.0.1"),
+        env.integer("CONSOLE_PORT", 8085, 0, 65_535),
+        token,
+        normalizer.bootstrapServers(),
+        normalizer.schemaRegistryUrl(),
+        uris(env, "CONSOLE_RECEIVER_METRICS_URLS", "http://127.0.0.1:8080/metrics"),
+        uris(env, "CONSOLE_FETCHER_METRICS_URLS", "http://127.0.0.1:8083/metrics"),
+        env.string("CONSOLE_RESOLVED_TOPIC", "console.dlq-resolved"),
+        normalizer.dedupeRetention());
+  }
+
+  private static List<URI> uris(Env env, String name, String defaultValue) {
+    List<String> values = env.isSet(name) ? env.list(name) : List.of(defaultValue);
+    return values.stream().map(value -> {
+      try {
+        URI uri = URI.create(value.strip());
+        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
+          throw new IllegalArgumentException("not an http(s) URL");
+        }
+        return uri;
+      } catch (IllegalArgumentException e) {
+        throw new Env.ConfigException(name + " has a bad URL '" + value + "': " + e.getMessage());
+      }
+    }).toList();
+  }
+}
