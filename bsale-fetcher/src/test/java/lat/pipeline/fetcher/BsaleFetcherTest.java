@@ -37,6 +37,7 @@ import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.providers.bsale.BsaleMapper;
 import lat.pipeline.schemas.BsaleResources;
@@ -529,7 +530,9 @@ class BsaleFetcherTest {
   }
 
   private static CanonicalRecord mapOne(ConsumerRecord<String, byte[]> record) {
-    MappingResult result = new BsaleMapper().map(raw(record));
+    RawEvent raw = raw(record);
+    TenantSettings settings = TenantSettings.parse(List.of("bsale:" + raw.tenant() + "=CLP@America/Santiago"));
+    MappingResult result = new BsaleMapper(settings).map(raw);
     assertThat(result).isInstanceOf(MappingResult.Mapped.class);
     List<CanonicalRecord> records = ((MappingResult.Mapped) result).records();
     assertThat(records).hasSize(1);

@@ -18,6 +18,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.TestMappers;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
 import lat.pipeline.schemas.BsaleResources;
@@ -66,7 +67,7 @@ class NormalizerTopologyTest {
   void startDriver() {
     metrics = NormalizerMetrics.inMemory();
     driver = new TopologyTestDriver(
-        new NormalizerTopology(ProviderMappers.all(), Duration.ofDays(7), metrics).build(), driverProperties());
+        new NormalizerTopology(ProviderMappers.all(TestEvents.SETTINGS), Duration.ofDays(7), metrics).build(), driverProperties());
   }
 
   @AfterEach

@@ -15,6 +15,7 @@ import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.Document;
@@ -27,7 +28,7 @@ import lat.pipeline.schemas.canonical.Variant;
 
 /**
  * Alegra objects to canonical records. Alegra's currency depends on the account and is rarely in
- * the payload, so Money carries {@code currency.code} when sent and null otherwise.
+ * the payload: Money carries {@code currency.code} when sent, the tenant's currency otherwise.
  */
 final class AlegraEntities {
 
@@ -55,7 +56,8 @@ final class AlegraEntities {
   }
 
   /** A product, its price in each price list and its stock; a deletion is the product alone. */
-  static void item(RecordBatch batch, JsonFields item, Action action, Map<String, String> envelope) {
+  static void item(
+      RecordBatch batch, JsonFields item, Action action, Map<String, String> envelope, TenantSettings.Tenant tenant) {
     String id = item.requiredId("id");
     Product.Builder product =
         Product.newBuilder()
@@ -66,7 +68,7 @@ final class AlegraEntities {
             .setUnit(item.text("inventory.unit"))
             .setActive(status(item))
             .setVariants(variants(item));
-    List<Price.Builder> prices = action == Action.DELETED ? List.of() : prices(item, id);
+    List<Price.Builder> prices = action == Action.DELETED ? List.of() : prices(item, id, tenant);
     List<Stock.Builder> stock = action == Action.DELETED ? List.of() : stock(item, id);
     product.setAttributes(merged(item.attributes(), envelope));
 
@@ -81,14 +83,14 @@ final class AlegraEntities {
   }
 
   /** @param family the Alegra noun, {@code invoice} or {@code bill} */
-  static void document(
-      RecordBatch batch, JsonFields doc, String family, DocumentKind kind, String counterpartyPath, Map<String, String> envelope) {
+  static void document(RecordBatch batch, JsonFields doc, String family, DocumentKind kind, String counterpartyPath,
+      Map<String, String> envelope, TenantSettings.Tenant tenant) {
     String id = doc.requiredId("id");
     String currency = doc.text("currency.code");
     List<JsonNode> items = doc.has("items") ? doc.array("items") : doc.array("purchases.items");
     List<DocumentLine> lines = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      lines.add(line(JsonFields.of(items.get(i), "items[" + i + "]"), currency));
+      lines.add(line(JsonFields.of(items.get(i), "items[" + i + "]"), tenant, currency));
     }
     Document.Builder document =
         Document.newBuilder()
@@ -100,17 +102,17 @@ final class AlegraEntities {
             .setDueDate(doc.date("dueDate"))
             .setCounterpartyId(doc.id(counterpartyPath))
             .setSellerId(doc.id("seller.id"))
-            .setNet(Amounts.money(doc.decimal("subtotal"), currency))
-            .setTotal(Amounts.money(doc.decimal("total"), currency))
-            .setPaid(Amounts.money(doc.decimal("totalPaid"), currency))
-            .setBalance(Amounts.money(doc.decimal("balance"), currency))
+            .setNet(tenant.money(doc.decimal("subtotal"), currency))
+            .setTotal(tenant.money(doc.decimal("total"), currency))
+            .setPaid(tenant.money(doc.decimal("totalPaid"), currency))
+            .setBalance(tenant.money(doc.decimal("balance"), currency))
             .setLines(lines);
     document.setAttributes(merged(doc.attributes(), envelope));
     // Invoices and bills number their ids apart: the key names the kind.
     batch.add(CanonicalEntity.DOCUMENT, family + ":" + id, metadata -> document.setMetadata(metadata).build());
   }
 
-  private static DocumentLine line(JsonFields item, String currency) {
+  private static DocumentLine line(JsonFields item, TenantSettings.Tenant tenant, String currency) {
     DocumentLine.Builder line =
         DocumentLine.newBuilder()
             .setProductId(item.id("id"))
@@ -118,9 +120,9 @@ final class AlegraEntities {
             .setName(item.text("name"))
             .setDescription(item.text("description"))
             .setQuantity(Amounts.scaled(item.decimal("quantity")))
-            .setUnitPrice(Amounts.money(item.decimal("price"), currency))
+            .setUnitPrice(tenant.money(item.decimal("price"), currency))
             .setDiscount(Amounts.scaled(item.decimal("discount")))
-            .setTotal(Amounts.money(item.decimal("total"), currency));
+            .setTotal(tenant.money(item.decimal("total"), currency));
     return line.setAttributes(item.attributes()).build();
   }
 
@@ -140,7 +142,7 @@ final class AlegraEntities {
     return variants;
   }
 
-  private static List<Price.Builder> prices(JsonFields item, String productId) {
+  private static List<Price.Builder> prices(JsonFields item, String productId, TenantSettings.Tenant tenant) {
     List<JsonNode> nodes = item.array("price");
     List<Price.Builder> prices = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
@@ -155,7 +157,7 @@ final class AlegraEntities {
           Price.newBuilder()
               .setProductId(productId)
               .setPriceListId(priceListId)
-              .setNet(Amounts.money(amount, price.text("currency.code")))
+              .setNet(tenant.money(amount, price.text("currency.code")))
               .setAttributes(price.attributes()));
     }
     return prices;

@@ -12,6 +12,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
@@ -34,6 +35,12 @@ public final class BsaleMapper implements ProviderMapper {
   static final int OK = 200;
   static final int NOT_FOUND = 404;
 
+  private final TenantSettings settings;
+
+  public BsaleMapper(TenantSettings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public String provider() {
     return "bsale";
@@ -49,7 +56,7 @@ public final class BsaleMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
-  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+  private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonFields envelope = JsonFields.of(Json.parse(raw.body(), "body"), "body");
     BsaleNotification notification =
         BsaleNotification.parse(envelope.node(BsaleResources.NOTIFICATION), "body." + BsaleResources.NOTIFICATION);
@@ -64,7 +71,8 @@ public final class BsaleMapper implements ProviderMapper {
           default -> Action.UNKNOWN;
         };
         RecordBatch batch = new RecordBatch(raw, deliveryId, notification.eventType(), action, notification.sourceTime());
-        BsaleEntities.answered(batch, notification, envelope.peek(BsaleResources.BODY), envelope.array(BsaleResources.DETAILS));
+        BsaleEntities.answered(batch, notification, envelope.peek(BsaleResources.BODY), envelope.array(BsaleResources.DETAILS),
+            settings.of(raw.provider(), raw.tenant()));
         yield batch.records();
       }
       case NOT_FOUND -> {

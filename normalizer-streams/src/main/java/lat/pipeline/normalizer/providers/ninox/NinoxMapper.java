@@ -16,6 +16,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Product;
 
@@ -33,6 +34,12 @@ public final class NinoxMapper implements ProviderMapper {
   static final String COMPLEX = "articulo.complex";
   static final String DEACTIVATED = "articulo.deactivated";
 
+  private final TenantSettings settings;
+
+  public NinoxMapper(TenantSettings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public String provider() {
     return "ninox";
@@ -43,7 +50,7 @@ public final class NinoxMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
-  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+  private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonNode body = Json.parse(raw.body(), "body");
     if (body.isArray()) {
       return flat(raw, body);
@@ -59,7 +66,7 @@ public final class NinoxMapper implements ProviderMapper {
     return deactivation ? deactivated(raw, article) : complex(raw, article);
   }
 
-  private static List<CanonicalRecord> flat(RawEvent raw, JsonNode rows) {
+  private List<CanonicalRecord> flat(RawEvent raw, JsonNode rows) {
     if (rows.isEmpty()) {
       throw MappingException.map("article array is empty");
     }
@@ -70,14 +77,15 @@ public final class NinoxMapper implements ProviderMapper {
     }
     RecordBatch batch =
         new RecordBatch(raw, deliveryId(raw, String.join(",", rowsByArticle.keySet())), FLAT, Action.UPSERTED, null);
-    rowsByArticle.values().forEach(articleRows -> NinoxArticles.addFlat(batch, articleRows));
+    TenantSettings.Tenant tenant = settings.of(raw.provider(), raw.tenant());
+    rowsByArticle.values().forEach(articleRows -> NinoxArticles.addFlat(batch, articleRows, tenant));
     return batch.records();
   }
 
-  private static List<CanonicalRecord> complex(RawEvent raw, JsonFields article) {
+  private List<CanonicalRecord> complex(RawEvent raw, JsonFields article) {
     String id = article.requiredId("articuloId");
     RecordBatch batch = new RecordBatch(raw, deliveryId(raw, id), COMPLEX, Action.UPSERTED, null);
-    NinoxArticles.addComplex(batch, article);
+    NinoxArticles.addComplex(batch, article, settings.of(raw.provider(), raw.tenant()));
     return batch.records();
   }
 

@@ -1,6 +1,5 @@
 package lat.pipeline.normalizer.providers.obuma;
 
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
@@ -11,6 +10,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.DocumentKind;
 
@@ -21,12 +21,15 @@ import lat.pipeline.schemas.canonical.DocumentKind;
  */
 public final class ObumaMapper implements ProviderMapper {
 
-  static final ZoneId ZONE = ZoneId.of("America/Santiago");
-  static final String CURRENCY = "CLP";
+  private final TenantSettings settings;
 
   /** Families with no entity topic: the id field that names the entity in their event data. */
   private static final Map<String, String> EVENT_FAMILY_IDS =
       Map.of("webform.response", "respuesta_id", "cliente.note", "cliente_id", "tarea", "tarea_id");
+
+  public ObumaMapper(TenantSettings settings) {
+    this.settings = settings;
+  }
 
   @Override
   public String provider() {
@@ -38,8 +41,9 @@ public final class ObumaMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
-  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
-    ObumaDelivery delivery = ObumaDelivery.of(raw, Json.parse(raw.body(), "body"));
+  private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+    TenantSettings.Tenant tenant = settings.of(raw.provider(), raw.tenant());
+    ObumaDelivery delivery = ObumaDelivery.of(raw, Json.parse(raw.body(), "body"), tenant);
     if (delivery.eventKey() == null) {
       return new RecordBatch(raw, delivery.deliveryId(), "obuma.webhook", Action.UNKNOWN, delivery.eventDate())
           .addEvent("unknown", null, delivery.data(), delivery.envelopeAttributes())
@@ -51,12 +55,12 @@ public final class ObumaMapper implements ProviderMapper {
     String verb = lastDot < 0 ? "" : key.substring(lastDot + 1);
     Action action = action(verb);
     return switch (family) {
-      case "cliente" -> ObumaEntities.customer(raw, delivery, action);
-      case "producto" -> ObumaEntities.product(raw, delivery, action);
+      case "cliente" -> ObumaEntities.customer(raw, delivery, action, tenant);
+      case "producto" -> ObumaEntities.product(raw, delivery, action, tenant);
       case "productoStock" -> ObumaEntities.stock(raw, delivery);
-      case "cotizacion" -> ObumaEntities.document(raw, delivery, action, DocumentKind.QUOTE, "cotizacion");
-      case "venta" -> ObumaEntities.document(raw, delivery, action, DocumentKind.SALE, "venta");
-      case "venta_4" -> ObumaEntities.document(raw, delivery, action, DocumentKind.SALES_NOTE, "venta");
+      case "cotizacion" -> ObumaEntities.document(raw, delivery, action, tenant, DocumentKind.QUOTE, "cotizacion");
+      case "venta" -> ObumaEntities.document(raw, delivery, action, tenant, DocumentKind.SALE, "venta");
+      case "venta_4" -> ObumaEntities.document(raw, delivery, action, tenant, DocumentKind.SALES_NOTE, "venta");
       default -> event(raw, delivery, action, family);
     };
   }

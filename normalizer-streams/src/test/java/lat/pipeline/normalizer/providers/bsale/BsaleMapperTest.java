@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class BsaleMapperTest {
 
-  private final BsaleMapper mapper = new BsaleMapper();
+  private final BsaleMapper mapper = new BsaleMapper(TestEvents.SETTINGS);
 
   private MappingResult map(String envelope) {
     return mapper.map(TestEvents.raw("bsale", "bsale.webhook", envelope));

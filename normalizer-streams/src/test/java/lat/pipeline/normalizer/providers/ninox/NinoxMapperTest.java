@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class NinoxMapperTest {
 
-  private final NinoxMapper mapper = new NinoxMapper();
+  private final NinoxMapper mapper = new NinoxMapper(TestEvents.SETTINGS);
 
   private MappingResult map(String body) {
     return mapper.map(TestEvents.raw("ninox", "ninox.webhook", body));
