@@ -371,6 +371,8 @@ class BsaleFetcherTest {
     assertThat(json(last).path("notification").path("send").asLong()).isEqualTo(1_700_000_100L);
     assertThat(((Stock) mapOne(last).value()).getQuantity()).isEqualByComparingTo("41");
     assertThat(envelopes.stream().mapToInt(r -> json(r).path("coalesced").asInt() + 1).sum()).isEqualTo(100);
+    // Each envelope lists the action of every notification it answers.
+    assertThat(envelopes.stream().mapToInt(r -> json(r).path("coalescedActions").size()).sum()).isEqualTo(100);
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
+import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Metadata;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -25,7 +26,7 @@ public final class ContentFingerprint {
     StringBuilder text = new StringBuilder();
     for (Schema.Field field : record.getSchema().getFields()) {
       if (field.name().equals("metadata")) {
-        text.append("action=").append(((Metadata) record.get(field.pos())).getAction()).append(';');
+        text.append("action=").append(lifecycleStep(((Metadata) record.get(field.pos())).getAction())).append(';');
       } else {
         text.append(field.name()).append('=');
         append(text, record.get(field.pos()));
@@ -38,6 +39,18 @@ public final class ContentFingerprint {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A creation and a deletion differ from an update with the same fields; the kinds of update do
+   * not: whether a snapshot is called DEACTIVATED depends on the state before it, not on its content,
+   * so a repeat of it is still a no-op.
+   */
+  private static String lifecycleStep(Action action) {
+    return switch (action) {
+      case CREATED, DELETED -> action.name();
+      default -> "CHANGED";
+    };
   }
 
   private static void append(StringBuilder text, Object value) {

@@ -111,6 +111,18 @@ class NormalizerTopologyTest {
     }
   }
 
+  // Fails on main before this change: every step was UPDATED; deactivation and return were not told apart.
+  @Test
+  void aChangeOfTheActiveFlagIsDeactivatedOrReactivatedAndItsRepeatIsANoOp() {
+    for (String status : List.of("active", "inactive", "inactive", "active")) {
+      String item = "{\"subject\":\"edit-item\",\"message\":{\"item\":{\"id\":\"9\",\"name\":\"Mesa\",\"status\":\"" + status + "\"}}}";
+      pipe("alegra", item.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).extracting(r -> r.value().getMetadata().getAction().name())
+        .containsExactly("UPDATED", "DEACTIVATED", "REACTIVATED");
+  }
+
   @Test
   void malformedJsonGoesToTheDeadLetterTopicWithItsReasonAndTheTopologyGoesOn() throws Exception {
     byte[] malformed = "{\"subject\": \"new-client\", \"message\": ".getBytes(StandardCharsets.UTF_8);

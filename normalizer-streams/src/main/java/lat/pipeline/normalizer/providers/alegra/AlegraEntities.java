@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.DocumentStatuses;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
@@ -20,6 +21,7 @@ import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
+import lat.pipeline.schemas.canonical.DocumentStatus;
 import lat.pipeline.schemas.canonical.DocumentLine;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
@@ -31,6 +33,10 @@ import lat.pipeline.schemas.canonical.Variant;
  * the payload: Money carries {@code currency.code} when sent, the tenant's currency otherwise.
  */
 final class AlegraEntities {
+
+  private static final Map<String, DocumentStatus> STATUSES = Map.of(
+      "draft", DocumentStatus.DRAFT, "open", DocumentStatus.ISSUED, "closed", DocumentStatus.CLOSED,
+      "voided", DocumentStatus.VOIDED);
 
   private AlegraEntities() {}
 
@@ -87,6 +93,7 @@ final class AlegraEntities {
       Map<String, String> envelope, TenantSettings.Tenant tenant) {
     String id = doc.requiredId("id");
     String currency = doc.text("currency.code");
+    String status = doc.text("status");
     List<JsonNode> items = doc.has("items") ? doc.array("items") : doc.array("purchases.items");
     List<DocumentLine> lines = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
@@ -97,7 +104,8 @@ final class AlegraEntities {
             .setId(id)
             .setKind(kind)
             .setNumber(doc.firstText("numberTemplate.fullNumber", "number", "numberTemplate.number"))
-            .setStatus(doc.text("status"))
+            .setStatus(status)
+            .setNormalizedStatus(DocumentStatuses.of(status, STATUSES))
             .setIssueDate(doc.date("date"))
             .setDueDate(doc.date("dueDate"))
             .setCounterpartyId(doc.id(counterpartyPath))

@@ -67,6 +67,9 @@ public final class AlegraMapper implements ProviderMapper {
         RecordBatch.deliveryId(raw, subject, entityId == null ? "-" : entityId, RecordBatch.receipt(raw));
     Map<String, String> envelope = body.attributes();
     RecordBatch batch = new RecordBatch(raw, deliveryId, subject, action, null);
+    if (action == Action.DELETED) {
+      batch.partial(); // a deletion may carry just the id
+    }
     String where = "message." + noun;
     TenantSettings.Tenant tenant = settings.of(raw.provider(), raw.tenant());
     switch (action == Action.UNKNOWN ? "" : noun) {

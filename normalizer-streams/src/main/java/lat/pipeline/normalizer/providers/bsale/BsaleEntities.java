@@ -10,12 +10,14 @@ import java.util.List;
 import java.util.Map;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.DocumentStatuses;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RecordBatch;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
+import lat.pipeline.schemas.canonical.DocumentStatus;
 import lat.pipeline.schemas.canonical.DocumentLine;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
@@ -31,6 +33,8 @@ import lat.pipeline.schemas.canonical.Variant;
 final class BsaleEntities {
 
   private static final String ACTIVE_STATE = "0";
+  /** A document's state: 0 in force, 1 annulled. */
+  private static final Map<String, DocumentStatus> DOCUMENT_STATES = Map.of("0", DocumentStatus.ISSUED, "1", DocumentStatus.VOIDED);
 
   private BsaleEntities() {}
 
@@ -189,6 +193,7 @@ final class BsaleEntities {
             .setDocumentType(body.id("document_type.id"))
             .setNumber(body.id("number"))
             .setStatus(body.id("state"))
+            .setNormalizedStatus(DocumentStatuses.of(body.id("state"), DOCUMENT_STATES))
             .setIssueDate(date(body, "emissionDate"))
             .setDueDate(date(body, "expirationDate"))
             .setCounterpartyId(body.id("client.id"))

@@ -1,6 +1,8 @@
 package lat.pipeline.normalizer.providers.bsale;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.Json;
@@ -56,6 +58,18 @@ public final class BsaleMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
+  /**
+   * post is CREATED, put UPDATED. A fetch that answered several notifications of one resource
+   * (coalesced) answers the latest; if any of them was a post, the resource is new to the consumer.
+   */
+  private static Action action(BsaleNotification notification, JsonFields envelope) {
+    boolean posted = notification.verb().equals("post");
+    for (JsonNode verb : envelope.array(BsaleResources.COALESCED_ACTIONS)) {
+      posted |= "post".equalsIgnoreCase(verb.asText());
+    }
+    return posted ? Action.CREATED : notification.verb().equals("put") ? Action.UPDATED : Action.UNKNOWN;
+  }
+
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonFields envelope = JsonFields.of(Json.parse(raw.body(), "body"), "body");
     BsaleNotification notification =
@@ -63,21 +77,20 @@ public final class BsaleMapper implements ProviderMapper {
     int status = Lenient.decimal(envelope.peek(BsaleResources.STATUS)).map(java.math.BigDecimal::intValue).orElse(-1);
     String request = Lenient.text(envelope.peek(BsaleResources.REQUEST)).orElse("?");
     String deliveryId = notification.deliveryId(raw.tenant());
+    Instant fetchedAt = envelope.timestamp(BsaleResources.FETCHED_AT, () -> ZoneOffset.UTC);
     return switch (status) {
       case OK -> {
-        Action action = switch (notification.verb()) {
-          case "post" -> Action.CREATED;
-          case "put" -> Action.UPDATED;
-          default -> Action.UNKNOWN;
-        };
-        RecordBatch batch = new RecordBatch(raw, deliveryId, notification.eventType(), action, notification.sourceTime());
+        RecordBatch batch = new RecordBatch(raw, deliveryId, notification.eventType(), action(notification, envelope),
+            notification.sourceTime()).fetchedAt(fetchedAt);
         BsaleEntities.answered(batch, notification, envelope.peek(BsaleResources.BODY), envelope.array(BsaleResources.DETAILS),
             settings.of(raw.provider(), raw.tenant()));
         yield batch.records();
       }
       case NOT_FOUND -> {
         RecordBatch batch =
-            new RecordBatch(raw, deliveryId, notification.eventType(), Action.DELETED, notification.sourceTime());
+            new RecordBatch(raw, deliveryId, notification.eventType(), Action.DELETED, notification.sourceTime())
+                .fetchedAt(fetchedAt)
+                .partial();
         BsaleEntities.gone(batch, notification);
         yield batch.records();
       }

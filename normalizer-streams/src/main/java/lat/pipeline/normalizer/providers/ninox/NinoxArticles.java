@@ -53,7 +53,7 @@ final class NinoxArticles {
       variantRows.add(row);
     }
     // Fields new to us on a row (e.g. stockDepositos) are kept on that row's variant.
-    addArticle(batch, article, product, variantRows, true, tenant);
+    addArticle(batch, article, product, variantRows, true, null, tenant);
   }
 
   static void addComplex(RecordBatch batch, JsonFields article, TenantSettings.Tenant tenant) {
@@ -73,7 +73,8 @@ final class NinoxArticles {
       row.use("articuloId");
       variantRows.add(row);
     }
-    addArticle(batch, article, product, variantRows, false, tenant);
+    // The complex body has no per-row flag: an article-level eliminado, when sent, says it.
+    addArticle(batch, article, product, variantRows, false, article.flag("eliminado"), tenant);
   }
 
   private static Product.Builder product(JsonFields article) {
@@ -84,10 +85,13 @@ final class NinoxArticles {
         .setDescription(article.text("descripcionWeb"));
   }
 
-  /** @param onlyArticleFields true for a flat row, whose other fields belong to its variant */
+  /**
+   * @param onlyArticleFields true for a flat row, whose other fields belong to its variant
+   * @param articleRemoved the article's own eliminado flag; null when it has none (the rows say)
+   */
   private static void addArticle(
       RecordBatch batch, JsonFields article, Product.Builder product, List<JsonFields> variantRows, boolean onlyArticleFields,
-      TenantSettings.Tenant tenant) {
+      Boolean articleRemoved, TenantSettings.Tenant tenant) {
     String id = product.getId();
     List<Price.Builder> prices = new ArrayList<>();
     for (int list = 1; list <= PRICE_LISTS; list++) {
@@ -124,19 +128,19 @@ final class NinoxArticles {
     if (onlyArticleFields) {
       attributes.keySet().retainAll(ARTICLE_FIELDS);
     }
-    product.setVariants(variants).setActive(active(removed)).setAttributes(attributes);
+    product.setVariants(variants).setActive(articleRemoved != null ? !articleRemoved : active(removed)).setAttributes(attributes);
 
     batch.add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build());
     prices.forEach(price -> batch.add(CanonicalEntity.PRICE, id + ":" + price.getPriceListId(), metadata -> price.setMetadata(metadata).build()));
     stock.forEach(balance -> batch.add(CanonicalEntity.STOCK, balance.getVariantId(), metadata -> balance.setMetadata(metadata).build()));
   }
 
-  /** Active while any variant is not removed; inactive when all are; unknown when rows do not say. */
-  private static Boolean active(List<Boolean> removed) {
-    if (removed.isEmpty() || removed.contains(null)) {
-      return removed.contains(Boolean.FALSE) ? true : null;
-    }
-    return removed.contains(Boolean.FALSE);
+  /**
+   * A snapshot is of an article in the integration (its deactivation has a body of its own): active
+   * unless every row says {@code eliminado}; a row that does not say is not removed.
+   */
+  private static boolean active(List<Boolean> removed) {
+    return removed.isEmpty() || removed.contains(null) || removed.contains(Boolean.FALSE);
   }
 
   private static String orZero(String id) {

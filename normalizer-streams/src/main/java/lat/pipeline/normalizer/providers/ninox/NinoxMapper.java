@@ -23,8 +23,8 @@ import lat.pipeline.schemas.canonical.Product;
 /**
  * NinoxNet (Argentina). Three bodies, told apart by shape: the flat array ArticuloConCurva[] (one
  * row per size/colour), the complex Articulo object with curva[] and tags[], and the deactivation
- * {@code {articuloId, eliminado: true}}. Each delivery is a full snapshot of the article (action
- * UPSERTED). No event id, time or tenant in the body, and NinoxNet never retries: every delivery
+ * {@code {articuloId, eliminado: true}}. Each change is a full snapshot of the article (action
+ * UPSERTED, active unless every row says {@code eliminado}); the deactivation is DEACTIVATED. No event id, time or tenant in the body, and NinoxNet never retries: every delivery
  * is a change unless it equals the article's last state, so the delivery id is the article id plus
  * the receipt, never a hash of the body.
  */
@@ -93,7 +93,9 @@ public final class NinoxMapper implements ProviderMapper {
     String id = article.requiredId("articuloId");
     article.use("eliminado");
     Product.Builder product = Product.newBuilder().setId(id).setActive(false).setAttributes(article.attributes());
-    return new RecordBatch(raw, deliveryId(raw, id), DEACTIVATED, Action.DELETED, null)
+    // NinoxNet deactivates, never deletes: the article may come back with a later snapshot.
+    return new RecordBatch(raw, deliveryId(raw, id), DEACTIVATED, Action.DEACTIVATED, null)
+        .partial()
         .add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build())
         .records();
   }

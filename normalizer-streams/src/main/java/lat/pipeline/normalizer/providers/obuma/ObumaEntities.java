@@ -9,6 +9,7 @@ import java.util.Map;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.DocumentStatuses;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
@@ -19,6 +20,7 @@ import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
+import lat.pipeline.schemas.canonical.DocumentStatus;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
 import lat.pipeline.schemas.canonical.Stock;
@@ -30,6 +32,12 @@ final class ObumaEntities {
   static final String BASE_PRICE_LIST = "base";
   /** The product price fields name their currency: producto_precio_clp_neto, producto_precio_clp_total. */
   private static final String PRICE_FIELDS_CURRENCY = "CLP";
+
+  /** The statuses OBUMA's documents show (quotes, sales, sales notes). */
+  private static final Map<String, DocumentStatus> STATUSES = Map.of(
+      "pendiente", DocumentStatus.ISSUED, "en proceso", DocumentStatus.ISSUED, "emitida", DocumentStatus.ISSUED,
+      "picked", DocumentStatus.ISSUED, "aprobada", DocumentStatus.CLOSED, "pagada", DocumentStatus.CLOSED,
+      "rechazada", DocumentStatus.VOIDED, "anulada", DocumentStatus.VOIDED, "borrador", DocumentStatus.DRAFT);
 
   private ObumaEntities() {}
 
@@ -155,13 +163,15 @@ final class ObumaEntities {
       RawEvent raw, ObumaDelivery delivery, Action action, TenantSettings.Tenant tenant, DocumentKind kind, String prefix) {
     JsonFields data = JsonFields.of(delivery.data(), "eventData");
     String id = data.requiredId(prefix + "_id");
+    String status = data.text(prefix + "_estado");
     Document.Builder document =
         Document.newBuilder()
             .setId(id)
             .setKind(kind)
             .setDocumentType(data.text(prefix + "_tipo_dcto"))
             .setNumber(data.firstText(prefix + "_folio", prefix + "_nro_dcto"))
-            .setStatus(data.text(prefix + "_estado"))
+            .setStatus(status)
+            .setNormalizedStatus(DocumentStatuses.of(status, STATUSES))
             .setIssueDate(data.date(prefix + "_fecha"))
             .setDueDate(data.date(prefix + "_fecha_vencimiento"))
             .setCounterpartyId(data.id("rel_cliente_id"))
@@ -170,7 +180,9 @@ final class ObumaEntities {
             .setTax(tenant.money(data.decimal(prefix + "_iva")))
             .setTotal(tenant.money(data.decimal(prefix + "_total")));
     document.setAttributes(withEnvelope(data.attributes(), delivery));
+    // OBUMA's document events carry the id and what changed, never the whole document.
     return new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, delivery.eventDate())
+        .partial()
         .add(CanonicalEntity.DOCUMENT, prefix + ":" + id, metadata -> document.setMetadata(metadata).build())
         .records();
   }

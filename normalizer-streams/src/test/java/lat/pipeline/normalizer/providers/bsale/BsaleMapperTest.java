@@ -70,6 +70,23 @@ class BsaleMapperTest {
     assertThat(record.key()).isEqualTo("bsale:demo:price:7079:9");
   }
 
+  // Fails on main before this change: a post coalesced with a later put was UPDATED, and
+  // fetchedAt was not in the record.
+  @Test
+  void aPostCoalescedWithALaterPutStaysCreatedAndSaysWhenItWasFetched() {
+    String put = "{\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\", \"send\": 2}";
+    String coalesced = envelope(put, 200, "{\"id\": 952, \"name\": \"Mesa\", \"state\": 0}")
+        .replace("\"status\":200", "\"status\":200,\"coalesced\":1,\"coalescedActions\":[\"post\",\"put\"]");
+
+    Product product = (Product) mapped(map(coalesced)).get(0).value();
+    Product alone = (Product) mapped(map(envelope(put, 200, "{\"id\": 952, \"state\": 0}"))).get(0).value();
+
+    assertThat(product.getMetadata().getAction()).hasToString("CREATED");
+    assertThat(product.getMetadata().getFetchedAt()).hasToString("2025-03-04T13:14:16Z");
+    assertThat(product.getMetadata().getCompleteness()).hasToString("SNAPSHOT");
+    assertThat(alone.getMetadata().getAction()).hasToString("UPDATED");
+  }
+
   @Test
   void aNotFoundAnswerIsADeletionNotAnError() {
     String notification = "{\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\", \"send\": 1503500856}";
