@@ -12,6 +12,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.DocumentKind;
@@ -42,6 +43,14 @@ public final class AlegraMapper implements ProviderMapper {
 
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonFields body = JsonFields.of(Json.parse(raw.body(), "body"), "body");
+    List<CanonicalRecord> records = records(raw, body);
+    // Alegra's dates are the only leaves its JSON types do not say.
+    SourceFields.attach(records, provider(), body.object(),
+        field -> field.equals("date") || field.equals("dueDate") ? SourceFields.Declared.DATE : null);
+    return records;
+  }
+
+  private List<CanonicalRecord> records(RawEvent raw, JsonFields body) {
     String subject = body.text("subject");
     JsonNode message = body.node("message");
     if (subject == null) {

@@ -14,6 +14,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.Topic;
@@ -35,6 +36,8 @@ import lat.pipeline.schemas.canonical.Action;
 public final class BsaleMapper implements ProviderMapper {
 
   static final int OK = 200;
+  private static final java.util.Set<String> FLAGS = java.util.Set.of(
+      "unlimitedStock", "allowNegativeStock", "serialNumber", "informedSii", "stockControl", "allowDecimal");
   static final int NOT_FOUND = 404;
 
   private final TenantSettings settings;
@@ -72,6 +75,20 @@ public final class BsaleMapper implements ProviderMapper {
 
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonFields envelope = JsonFields.of(Json.parse(raw.body(), "body"), "body");
+    List<CanonicalRecord> records = records(raw, envelope);
+    SourceFields.attach(records, provider(), envelope.object(), BsaleMapper::declared);
+    return records;
+  }
+
+  /** Bsale's dates are Unix seconds and its flags 0/1 numbers (the API's own field names). */
+  private static SourceFields.Declared declared(String field) {
+    if (field.endsWith("Date")) {
+      return SourceFields.Declared.DATE;
+    }
+    return FLAGS.contains(field) ? SourceFields.Declared.FLAG : null;
+  }
+
+  private List<CanonicalRecord> records(RawEvent raw, JsonFields envelope) {
     BsaleNotification notification =
         BsaleNotification.parse(envelope.node(BsaleResources.NOTIFICATION), "body." + BsaleResources.NOTIFICATION);
     int status = Lenient.decimal(envelope.peek(BsaleResources.STATUS)).map(java.math.BigDecimal::intValue).orElse(-1);

@@ -16,6 +16,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Product;
@@ -52,6 +53,12 @@ public final class NinoxMapper implements ProviderMapper {
 
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonNode body = Json.parse(raw.body(), "body");
+    List<CanonicalRecord> records = records(raw, body);
+    SourceFields.attach(records, provider(), body, field -> null); // NinoxNet's JSON types say it all
+    return records;
+  }
+
+  private List<CanonicalRecord> records(RawEvent raw, JsonNode body) {
     if (body.isArray()) {
       return flat(raw, body);
     }
