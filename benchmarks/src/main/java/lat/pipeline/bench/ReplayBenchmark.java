@@ -15,6 +15,7 @@ import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.registry.RegistryProcess;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.replay.Replay;
 import lat.pipeline.schemas.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
@@ -45,6 +46,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class ReplayBenchmark {
 
+  private static final int TENANTS = 8;
+  private static final TenantSettings SETTINGS = TenantSettings.parse(java.util.stream.IntStream.range(0, TENANTS)
+      .mapToObj(i -> "ninox:bench" + i + "=ARS@America/Argentina/Buenos_Aires").toList());
+
   private ReplayBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -71,13 +76,13 @@ public final class ReplayBenchmark {
       System.gc();
       resetHeapPeaks();
       started = System.nanoTime();
-      Replay.Summary first = replay.run(ProviderMappers.forProvider("ninox").orElseThrow(), window);
+      Replay.Summary first = replay.run(ProviderMappers.forProvider("ninox", SETTINGS).orElseThrow(), window);
       double firstSeconds = seconds(started);
       long firstPeak = heapPeakBytes();
       System.gc();
       resetHeapPeaks();
       started = System.nanoTime();
-      Replay.Summary again = replay.run(ProviderMappers.forProvider("ninox").orElseThrow(), window);
+      Replay.Summary again = replay.run(ProviderMappers.forProvider("ninox", SETTINGS).orElseThrow(), window);
       double againSeconds = seconds(started);
       long againPeak = heapPeakBytes();
 
@@ -97,7 +102,7 @@ public final class ReplayBenchmark {
         ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
       for (int i = 0; i < events; i++) {
-        String tenant = "bench" + (i % 8);
+        String tenant = "bench" + (i % TENANTS);
         RecordHeaders headers = new RecordHeaders();
         headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));

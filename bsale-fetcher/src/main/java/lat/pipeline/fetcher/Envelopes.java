@@ -20,9 +20,10 @@ final class Envelopes {
   /**
    * @param body the API's answer as sent; kept as JSON when it parses, as text otherwise, null when none
    * @param details the document lines (items of every details page), null for other topics
+   * @param actions the actions of every notification the fetch answers, in arrival order
    */
   static byte[] envelope(FetchRequest notification, String request, int status, Instant fetchedAt, byte[] body,
-      List<JsonNode> details, int coalesced, String error) {
+      List<JsonNode> details, List<String> actions, String error) {
     ObjectNode envelope = JSON.createObjectNode();
     envelope.set(BsaleResources.NOTIFICATION, notification.notification());
     envelope.put(BsaleResources.REQUEST, request);
@@ -33,7 +34,9 @@ final class Envelopes {
       ArrayNode lines = envelope.putArray(BsaleResources.DETAILS);
       details.forEach(lines::add);
     }
-    envelope.put(BsaleResources.COALESCED, coalesced);
+    envelope.put(BsaleResources.COALESCED, actions.size() - 1);
+    ArrayNode coalescedActions = envelope.putArray(BsaleResources.COALESCED_ACTIONS);
+    actions.forEach(coalescedActions::add);
     if (error != null) {
       envelope.put(BsaleResources.ERROR, error);
     }

@@ -67,15 +67,15 @@ final class ResourceFetcher {
   CompletableFuture<Outcome> fetch(PendingFetch pending, String token) {
     FetchRequest request = pending.latest();
     String company = request.companyId();
-    int coalesced = pending.requests().size() - 1;
+    List<String> actions = pending.requests().stream().map(r -> r.notification().path("action").asText()).toList();
     String path = BsaleRequests.pathFor(request);
     if (path == null) {
-      return write(request, "", 0, null, null, coalesced, "no Bsale v1 endpoint is known for topic " + request.topic());
+      return write(request, "", 0, null, null, actions, "no Bsale v1 endpoint is known for topic " + request.topic());
     }
     Instant deadline = pending.waitingSince().plus(maxWait);
     return fetched(request, path, deadline, token)
         .handle((fetched, error) -> error == null
-            ? write(request, path, fetched.status(), fetched.body(), fetched.details(), coalesced, fetched.error())
+            ? write(request, path, fetched.status(), fetched.body(), fetched.details(), actions, fetched.error())
             : CompletableFuture.<Outcome>completedFuture(unavailable(company, error)))
         .thenCompose(Function.identity());
   }
@@ -153,8 +153,8 @@ final class ResourceFetcher {
   }
 
   private CompletableFuture<Outcome> write(FetchRequest request, String path, int status, byte[] body,
-      List<JsonNode> details, int coalesced, String error) {
-    byte[] envelope = Envelopes.envelope(request, path, status, Instant.now(), body, details, coalesced, error);
+      List<JsonNode> details, List<String> actions, String error) {
+    byte[] envelope = Envelopes.envelope(request, path, status, Instant.now(), body, details, actions, error);
     RecordHeaders headers = new RecordHeaders();
     for (Header header : request.headers()) {
       if (!header.key().equals("content-type")) {

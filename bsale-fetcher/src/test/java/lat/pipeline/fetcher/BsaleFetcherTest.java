@@ -37,6 +37,7 @@ import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.providers.bsale.BsaleMapper;
 import lat.pipeline.schemas.BsaleResources;
@@ -370,6 +371,8 @@ class BsaleFetcherTest {
     assertThat(json(last).path("notification").path("send").asLong()).isEqualTo(1_700_000_100L);
     assertThat(((Stock) mapOne(last).value()).getQuantity()).isEqualByComparingTo("41");
     assertThat(envelopes.stream().mapToInt(r -> json(r).path("coalesced").asInt() + 1).sum()).isEqualTo(100);
+    // Each envelope lists the action of every notification it answers.
+    assertThat(envelopes.stream().mapToInt(r -> json(r).path("coalescedActions").size()).sum()).isEqualTo(100);
   }
 
   @Test
@@ -529,7 +532,9 @@ class BsaleFetcherTest {
   }
 
   private static CanonicalRecord mapOne(ConsumerRecord<String, byte[]> record) {
-    MappingResult result = new BsaleMapper().map(raw(record));
+    RawEvent raw = raw(record);
+    TenantSettings settings = TenantSettings.parse(List.of("bsale:" + raw.tenant() + "=CLP@America/Santiago"));
+    MappingResult result = new BsaleMapper(settings).map(raw);
     assertThat(result).isInstanceOf(MappingResult.Mapped.class);
     List<CanonicalRecord> records = ((MappingResult.Mapped) result).records();
     assertThat(records).hasSize(1);

@@ -109,6 +109,8 @@ public final class DevMain {
     serviceEnv.putIfAbsent("WEBHOOK_SECRETS_DIR", data.resolve("webhook-secrets").toString());
     serviceEnv.put("NORMALIZER_STATE_DIR", data.resolve("normalizer-state").toString());
     serviceEnv.putIfAbsent("NORMALIZER_HEALTH_PORT", "8082");
+    // The demo tenant's amounts and local times, whichever provider calls.
+    serviceEnv.putIfAbsent("TENANT_SETTINGS", "*:demo=CLP@America/Santiago");
     serviceEnv.putIfAbsent("FETCHER_HEALTH_PORT", "8083");
     if (!serviceEnv.containsKey("BSALE_API_URL")) {
       // No real Bsale configured: the fetcher calls a local simulator with a demo token.

@@ -3,6 +3,7 @@ package lat.pipeline.normalizer;
 import java.nio.file.Path;
 import java.time.Duration;
 import lat.pipeline.config.Env;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.TopicSettings;
 
 /** The normalizer's configuration, parsed once from the environment at start-up. */
@@ -18,7 +19,8 @@ public record NormalizerConfig(
     Duration sessionTimeout,
     int healthPort,
     boolean createTopics,
-    TopicSettings topics) {
+    TopicSettings topics,
+    TenantSettings tenantSettings) {
 
   public static NormalizerConfig fromEnv(Env env) {
     return new NormalizerConfig(
@@ -33,6 +35,7 @@ public record NormalizerConfig(
         env.millis("NORMALIZER_SESSION_TIMEOUT_MS", 45_000, 6_000),
         env.integer("NORMALIZER_HEALTH_PORT", 8082, 0, 65_535),
         env.flag("NORMALIZER_CREATE_TOPICS", true),
-        TopicSettings.fromEnv(env));
+        TopicSettings.fromEnv(env),
+        TenantSettings.fromEnv(env));
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import lat.pipeline.config.Env;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.topology.NormalizerTopology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +20,7 @@ public final class NormalizerMain {
   public static void main(String[] args) throws Exception {
     if (List.of(args).contains("--describe")) {
       // The topology as Kafka Streams sees it: every named processor, store and topic.
-      System.out.println(new NormalizerTopology(ProviderMappers.all(), Duration.ofDays(7), NormalizerMetrics.inMemory())
+      System.out.println(new NormalizerTopology(ProviderMappers.all(TenantSettings.none()), Duration.ofDays(7), NormalizerMetrics.inMemory())
           .build().describe());
       return;
     }

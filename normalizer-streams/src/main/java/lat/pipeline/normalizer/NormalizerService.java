@@ -58,7 +58,7 @@ public final class NormalizerService implements AutoCloseable {
     Topics.configureCanonicalSerdes(schemaRegistry.serdeConfig());
 
     Topology topology = new NormalizerTopology(
-        ProviderMappers.all(), config.dedupeRetention(), new NormalizerMetrics(registry)).build();
+        ProviderMappers.all(config.tenantSettings()), config.dedupeRetention(), new NormalizerMetrics(registry)).build();
     streams = new KafkaStreams(topology, streamsProperties());
     // A thread that dies on an unexpected error takes the client down; the orchestrator restarts
     // it, and exactly-once makes it resume from the last commit.

@@ -8,11 +8,14 @@ package lat.pipeline.schemas;
  * <pre>{@code
  * {"notification": {..as received..}, "request": "/v1/...", "status": 200,
  *  "fetchedAt": "RFC 3339", "body": {..the API's answer, or null..},
- *  "details": [..document lines, documents only..], "coalesced": 0, "error": null}
+ *  "details": [..document lines, documents only..], "coalesced": 0,
+ *  "coalescedActions": ["post", "put"], "error": null}
  * }</pre>
  *
  * {@code status} 0 means no HTTP answer (timeouts until the wait bound), with {@code error} saying
- * why; {@code coalesced} counts the later notifications for the same resource this fetch answers.
+ * why; {@code coalesced} counts the later notifications for the same resource this fetch answers,
+ * {@code coalescedActions} lists the actions of all of them (so a post answered with a later put's
+ * fetch still says the resource was created).
  */
 public final class BsaleResources {
 
@@ -26,6 +29,7 @@ public final class BsaleResources {
   public static final String BODY = "body";
   public static final String DETAILS = "details";
   public static final String COALESCED = "coalesced";
+  public static final String COALESCED_ACTIONS = "coalescedActions";
   public static final String ERROR = "error";
 
   private BsaleResources() {}

@@ -2,7 +2,6 @@ package lat.pipeline.normalizer.mapping;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import lat.pipeline.schemas.canonical.Money;
 
 /** Decimals in the shape the Avro schemas fix: precision 20, scale 4. */
 public final class Amounts {
@@ -24,8 +23,4 @@ public final class Amounts {
     return value.setScale(SCALE, RoundingMode.HALF_EVEN);
   }
 
-  /** Null when there is no amount. */
-  public static Money money(BigDecimal amount, String currency) {
-    return amount == null ? null : Money.newBuilder().setAmount(scaled(amount)).setCurrency(currency).build();
-  }
 }

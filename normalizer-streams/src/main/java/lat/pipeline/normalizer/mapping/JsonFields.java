@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reads named fields from one JSON object and remembers which ones the model used, so that
@@ -128,7 +129,8 @@ public final class JsonFields {
     return read(path, Lenient::date);
   }
 
-  public Instant timestamp(String path, ZoneId zone) {
+  /** @param zone asked only when the value is a local date-time */
+  public Instant timestamp(String path, Supplier<ZoneId> zone) {
     return read(path, node -> Lenient.timestamp(node, zone));
   }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Lenient reading of the values providers send: ids as strings or numbers, flags as "0"/"1",
@@ -122,9 +123,9 @@ public final class Lenient {
 
   /**
    * An instant from epoch seconds or millis (number or digits), ISO-8601 with an offset, or a
-   * local date-time in {@code zone}. Truncated to millis, the precision of the Avro type.
+   * local date-time in {@code zone} (asked only for a local date-time). Truncated to millis, the precision of the Avro type.
    */
-  public static Optional<Instant> timestamp(JsonNode node, ZoneId zone) {
+  public static Optional<Instant> timestamp(JsonNode node, Supplier<ZoneId> zone) {
     if (isAbsent(node) || isZeroDate(node)) {
       return Optional.empty();
     }
@@ -142,7 +143,8 @@ public final class Lenient {
     }
     for (DateTimeFormatter format : LOCAL_DATE_TIMES) {
       try {
-        return inRange(LocalDateTime.parse(text, format).atZone(zone).toInstant());
+        LocalDateTime local = LocalDateTime.parse(text, format);
+        return inRange(local.atZone(zone.get()).toInstant());
       } catch (DateTimeParseException e) {
         // try the next format
       }
@@ -151,7 +153,8 @@ public final class Lenient {
   }
 
   /** One instant from a date split into day, month, year and "HH:mm[:ss]" parts, in {@code zone}. */
-  public static Optional<Instant> splitDateTime(JsonNode day, JsonNode month, JsonNode year, JsonNode time, ZoneId zone) {
+  public static Optional<Instant> splitDateTime(
+      JsonNode day, JsonNode month, JsonNode year, JsonNode time, Supplier<ZoneId> zone) {
     Optional<BigDecimal> d = decimal(day);
     Optional<BigDecimal> m = decimal(month);
     Optional<BigDecimal> y = decimal(year);
@@ -161,7 +164,8 @@ public final class Lenient {
     try {
       LocalDate date = LocalDate.of(y.get().intValueExact(), m.get().intValueExact(), d.get().intValueExact());
       LocalTime localTime = isAbsent(time) ? LocalTime.MIDNIGHT : LocalTime.parse(time.asText().trim());
-      return inRange(date.atTime(localTime).atZone(zone).toInstant());
+      LocalDateTime local = date.atTime(localTime);
+      return inRange(local.atZone(zone.get()).toInstant());
     } catch (DateTimeException | ArithmeticException e) {
       return Optional.empty();
     }

@@ -10,16 +10,15 @@ import lat.pipeline.normalizer.providers.obuma.ObumaMapper;
 /** The one registration list of provider mappers: a new provider is one package plus one line here. */
 public final class ProviderMappers {
 
-  private static final List<ProviderMapper> ALL =
-      List.of(new ObumaMapper(), new AlegraMapper(), new NinoxMapper(), new BsaleMapper());
-
   private ProviderMappers() {}
 
-  public static List<ProviderMapper> all() {
-    return ALL;
+  /** @param settings what the tenants' payloads do not say: currency and time zone */
+  public static List<ProviderMapper> all(TenantSettings settings) {
+    return List.of(
+        new ObumaMapper(settings), new AlegraMapper(settings), new NinoxMapper(settings), new BsaleMapper(settings));
   }
 
-  public static Optional<ProviderMapper> forProvider(String provider) {
-    return ALL.stream().filter(m -> m.provider().equals(provider)).findFirst();
+  public static Optional<ProviderMapper> forProvider(String provider, TenantSettings settings) {
+    return all(settings).stream().filter(m -> m.provider().equals(provider)).findFirst();
   }
 }

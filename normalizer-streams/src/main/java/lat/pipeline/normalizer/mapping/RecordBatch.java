@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.Completeness;
 import lat.pipeline.schemas.canonical.Event;
 import lat.pipeline.schemas.canonical.Metadata;
 import org.apache.avro.specific.SpecificRecord;
@@ -28,6 +29,9 @@ public final class RecordBatch {
     CanonicalClasses.trust();
   }
 
+  /** Mapping version 2: currencies always set, one lifecycle, completeness, normalized document status. */
+  public static final int MAPPING_VERSION = 2;
+
   private record Draft(CanonicalEntity entity, String entityId, Function<Metadata, SpecificRecord> value) {}
 
   private final RawEvent raw;
@@ -36,6 +40,8 @@ public final class RecordBatch {
   private final Action action;
   private final Instant sourceTime;
   private final List<Draft> drafts = new ArrayList<>();
+  private Completeness completeness = Completeness.SNAPSHOT;
+  private Instant fetchedAt;
 
   /**
    * @param deliveryId the deterministic id of the delivery, see {@link #deliveryId(RawEvent, String...)}
@@ -64,6 +70,18 @@ public final class RecordBatch {
     return raw.receiveId() != null && !raw.receiveId().isBlank()
         ? "receipt-" + raw.receiveId()
         : "raw-" + raw.rawTopic() + "-" + raw.rawPartition() + "-" + raw.rawOffset();
+  }
+
+  /** The records carry only what changed (an id, a status), not the whole entity. */
+  public RecordBatch partial() {
+    completeness = Completeness.PARTIAL;
+    return this;
+  }
+
+  /** When the resource was fetched from the provider's API, for enriched records. */
+  public RecordBatch fetchedAt(Instant fetched) {
+    fetchedAt = fetched == null ? null : fetched.truncatedTo(ChronoUnit.MILLIS);
+    return this;
   }
 
   /** @param value builds the record around the metadata it is given */
@@ -125,6 +143,9 @@ public final class RecordBatch {
         .setRawTopic(raw.rawTopic() == null ? "" : raw.rawTopic())
         .setRawPartition(raw.rawPartition())
         .setRawOffset(raw.rawOffset())
+        .setCompleteness(completeness)
+        .setMappingVersion(MAPPING_VERSION)
+        .setFetchedAt(fetchedAt)
         .build();
   }
 }

@@ -33,7 +33,7 @@ public final class ReplayMain {
     Replay.Summary summary;
     if (args[0].equals("replay")) {
       String provider = required(options, "provider");
-      ProviderMapper mapper = ProviderMappers.forProvider(provider)
+      ProviderMapper mapper = ProviderMappers.forProvider(provider, config.tenantSettings())
           .orElseThrow(() -> new IllegalArgumentException("Unknown provider " + provider));
       Replay.Window window = new Replay.Window(provider, options.get("tenant"),
           time(required(options, "from")), options.containsKey("to") ? time(options.get("to")) : null);
@@ -42,7 +42,7 @@ public final class ReplayMain {
     } else {
       Instant since = options.containsKey("since") ? time(options.get("since")) : null;
       System.out.println("Re-driving dlq.normalizer " + (since == null ? "from where the last re-drive stopped" : "since " + since));
-      summary = new Redrive(config.bootstrapServers(), config.dedupeRetention(), ProviderMappers.all(), System.out::println).run(since);
+      summary = new Redrive(config.bootstrapServers(), config.dedupeRetention(), ProviderMappers.all(config.tenantSettings()), System.out::println).run(since);
     }
     System.out.println("Done: " + summary);
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.avro.Schema;
+import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Metadata;
 import org.apache.avro.generic.IndexedRecord;
 
@@ -19,13 +20,18 @@ import org.apache.avro.generic.IndexedRecord;
  */
 public final class ContentFingerprint {
 
+  private static final String SOURCE_FIELDS = "sourceFields";
+
   private ContentFingerprint() {}
 
   public static String of(IndexedRecord record) {
     StringBuilder text = new StringBuilder();
     for (Schema.Field field : record.getSchema().getFields()) {
+      if (field.name().equals(SOURCE_FIELDS)) {
+        continue; // the payload as sent: its formatting (2500.00 or 2500.0, a fetch time) is no change
+      }
       if (field.name().equals("metadata")) {
-        text.append("action=").append(((Metadata) record.get(field.pos())).getAction()).append(';');
+        text.append("action=").append(lifecycleStep(((Metadata) record.get(field.pos())).getAction())).append(';');
       } else {
         text.append(field.name()).append('=');
         append(text, record.get(field.pos()));
@@ -38,6 +44,18 @@ public final class ContentFingerprint {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * A creation and a deletion differ from an update with the same fields; the kinds of update do
+   * not: whether a snapshot is called DEACTIVATED depends on the state before it, not on its content,
+   * so a repeat of it is still a no-op.
+   */
+  private static String lifecycleStep(Action action) {
+    return switch (action) {
+      case CREATED, DELETED -> action.name();
+      default -> "CHANGED";
+    };
   }
 
   private static void append(StringBuilder text, Object value) {

@@ -1,6 +1,7 @@
 package lat.pipeline.normalizer.topology;
 
 import lat.pipeline.schemas.canonical.Metadata;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -11,8 +12,10 @@ import org.apache.avro.specific.SpecificRecord;
  * canonical topics.
  *
  * @param sourceTime epoch millis; null when the source gives no time
+ * @param active the entity's active flag as emitted; null when it has none or the record did not say
  */
-public record LastEmitted(String fingerprint, Long sourceTime, String rawTopic, int rawPartition, long rawOffset) {
+public record LastEmitted(
+    String fingerprint, Long sourceTime, String rawTopic, int rawPartition, long rawOffset, Boolean active) {
 
   private static final String SEPARATOR = "|";
 
@@ -20,7 +23,13 @@ public record LastEmitted(String fingerprint, Long sourceTime, String rawTopic, 
     Metadata metadata = (Metadata) value.get(value.getSchema().getField("metadata").pos());
     return new LastEmitted(ContentFingerprint.of(value),
         metadata.getOccurredAt() == null ? null : metadata.getOccurredAt().toEpochMilli(),
-        metadata.getRawTopic(), metadata.getRawPartition(), metadata.getRawOffset());
+        metadata.getRawTopic(), metadata.getRawPartition(), metadata.getRawOffset(), active(value));
+  }
+
+  /** The record's own {@code active} field (customers, products); null for records without one. */
+  static Boolean active(SpecificRecord value) {
+    Schema.Field field = value.getSchema().getField("active");
+    return field == null ? null : (Boolean) value.get(field.pos());
   }
 
   /** True when this raw record lies before the one that was emitted last, on the same raw partition. */
@@ -33,14 +42,16 @@ public record LastEmitted(String fingerprint, Long sourceTime, String rawTopic, 
     return sourceTime != null && candidate.sourceTime != null && sourceTime > candidate.sourceTime;
   }
 
+  /** {@code fingerprint|sourceTime|partition|offset|rawTopic[|active]}: older stores lack the last part. */
   public String encode() {
-    return String.join(SEPARATOR, fingerprint, sourceTime == null ? "" : sourceTime.toString(), Integer.toString(rawPartition),
-        Long.toString(rawOffset), rawTopic);
+    String encoded = String.join(SEPARATOR, fingerprint, sourceTime == null ? "" : sourceTime.toString(),
+        Integer.toString(rawPartition), Long.toString(rawOffset), rawTopic);
+    return active == null ? encoded : encoded + SEPARATOR + active;
   }
 
   public static LastEmitted decode(String text) {
-    String[] parts = text.split("\\|", 5);
+    String[] parts = text.split("\\|", 6);
     return new LastEmitted(parts[0], parts[1].isEmpty() ? null : Long.valueOf(parts[1]), parts[4],
-        Integer.parseInt(parts[2]), Long.parseLong(parts[3]));
+        Integer.parseInt(parts[2]), Long.parseLong(parts[3]), parts.length > 5 ? Boolean.valueOf(parts[5]) : null);
   }
 }

@@ -7,6 +7,8 @@ import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.Metadata;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -88,8 +90,11 @@ public final class NormalizationPath {
     if (!state.firstSighting(record.eventId(), now)) {
       return Skip.DUPLICATE;
     }
-    LastEmitted candidate = LastEmitted.of(record.value());
     LastEmitted last = state.lastEmitted(record.entityKey());
+    if (last != null) {
+      markActivityChange(record, last);
+    }
+    LastEmitted candidate = LastEmitted.of(record.value());
     if (last != null) {
       if (last.isNewerAtSourceThan(candidate) || last.isAfter(candidate)) {
         return Skip.STALE;
@@ -100,5 +105,23 @@ public final class NormalizationPath {
     }
     state.emitted(record.entityKey(), candidate);
     return null;
+  }
+
+  /**
+   * The lifecycle rule that needs the previous state: an update (or snapshot, or status change) whose
+   * {@code active} flag differs from the one last emitted for the entity is DEACTIVATED (true to
+   * false) or REACTIVATED (false to true). CREATED and DELETED stay what they are; an unknown flag
+   * on either side is no change.
+   */
+  private static void markActivityChange(CanonicalRecord record, LastEmitted last) {
+    Boolean now = LastEmitted.active(record.value());
+    Metadata metadata = (Metadata) record.value().get(record.value().getSchema().getField("metadata").pos());
+    boolean anUpdate = switch (metadata.getAction()) {
+      case UPDATED, UPSERTED, STATUS_CHANGED, UNKNOWN -> true;
+      default -> false;
+    };
+    if (anUpdate && now != null && last.active() != null && !now.equals(last.active())) {
+      metadata.setAction(now ? Action.REACTIVATED : Action.DEACTIVATED);
+    }
   }
 }

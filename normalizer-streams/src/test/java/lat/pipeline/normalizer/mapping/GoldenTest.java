@@ -73,6 +73,6 @@ class GoldenTest {
   }
 
   private static ProviderMapper mapper(String provider) {
-    return ProviderMappers.forProvider(provider).orElseThrow();
+    return ProviderMappers.forProvider(provider, TestEvents.SETTINGS).orElseThrow();
   }
 }

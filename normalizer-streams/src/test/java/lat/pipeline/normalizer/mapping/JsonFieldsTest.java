@@ -8,12 +8,13 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.function.Supplier;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonFieldsTest {
 
-  private static final ZoneId SANTIAGO = ZoneId.of("America/Santiago");
+  private static final Supplier<ZoneId> SANTIAGO = () -> ZoneId.of("America/Santiago");
 
   private static JsonNode json(String text) {
     return Json.parse(text, "test");

@@ -56,7 +56,7 @@ class MappersNeverThrowTest {
 
   private static void checkNeverThrows(String provider, String eventType, byte[] body) {
     MappingResult result =
-        ProviderMappers.forProvider(provider).orElseThrow().map(TestEvents.raw(provider, eventType, body));
+        ProviderMappers.forProvider(provider, TestEvents.SETTINGS).orElseThrow().map(TestEvents.raw(provider, eventType, body));
 
     assertThat(result).isNotNull();
     if (result instanceof MappingResult.Mapped mapped) {

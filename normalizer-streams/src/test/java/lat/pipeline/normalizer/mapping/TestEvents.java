@@ -6,11 +6,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 
 /** Raw events with fixed receive metadata, so golden files are stable. */
 public final class TestEvents {
 
   public static final String TENANT = "demo";
+  /**
+   * The demo tenant in each provider's usual country (Alegra here in Colombia), and the tenants of
+   * the topology tests.
+   */
+  public static final TenantSettings SETTINGS = TenantSettings.parse(List.of(
+      "obuma:demo=CLP@America/Santiago", "alegra:demo=COP@America/Bogota",
+      "ninox:demo=ARS@America/Argentina/Buenos_Aires", "bsale:demo=CLP@America/Santiago",
+      "*:acme=CLP@America/Santiago", "*:prop=CLP@America/Santiago"));
   private static final ObjectMapper JSON = new ObjectMapper();
   public static final Instant RECEIVED_AT = Instant.parse("2025-03-04T13:14:15.678Z");
 
@@ -19,6 +28,11 @@ public final class TestEvents {
   /** @param eventType the ce_type header: an URL event key or {@code {provider}.webhook} */
   public static RawEvent raw(String provider, String eventType, byte[] body) {
     return new RawEvent(provider, TENANT, eventType, "rcv-0001", RECEIVED_AT, rawTopic(provider), 0, 42L, body);
+  }
+
+  public static RawEvent rawFor(String provider, String tenant, String eventType, String body) {
+    return new RawEvent(provider, tenant, eventType, "rcv-0001", RECEIVED_AT, rawTopic(provider), 0, 42L,
+        body.getBytes(StandardCharsets.UTF_8));
   }
 
   public static RawEvent raw(String provider, String eventType, String body) {
@@ -39,7 +53,7 @@ public final class TestEvents {
 
   /** The topic the provider's mapper reads: raw.{provider}, or raw.bsale.resources for Bsale. */
   public static String rawTopic(String provider) {
-    return ProviderMappers.forProvider(provider).map(m -> m.rawTopic().name()).orElse("raw." + provider);
+    return ProviderMappers.forProvider(provider, TestEvents.SETTINGS).map(m -> m.rawTopic().name()).orElse("raw." + provider);
   }
 
   public static String genericType(String provider) {

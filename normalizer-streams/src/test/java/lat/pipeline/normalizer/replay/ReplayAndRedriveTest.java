@@ -23,6 +23,7 @@ import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.TestMappers;
 import lat.pipeline.schemas.CanonicalRegistry;
@@ -76,12 +77,12 @@ class ReplayAndRedriveTest {
 
     Replay replay = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {});
     Replay.Window window = new Replay.Window("alegra", tenant, Instant.EPOCH, null);
-    Replay.Summary same = replay.run(ProviderMappers.forProvider("alegra").orElseThrow(), window);
+    Replay.Summary same = replay.run(ProviderMappers.forProvider("alegra", TestEvents.SETTINGS).orElseThrow(), window);
     assertThat(same.read()).isEqualTo(4);
     assertThat(same.emitted()).isZero();
     assertThat(same.unchanged()).isEqualTo(4);
 
-    Replay.Summary fixed = replay.run(new RenamingClient(ProviderMappers.forProvider("alegra").orElseThrow(), "2", "BETO (CORREGIDO)"), window);
+    Replay.Summary fixed = replay.run(new RenamingClient(ProviderMappers.forProvider("alegra", TestEvents.SETTINGS).orElseThrow(), "2", "BETO (CORREGIDO)"), window);
     assertThat(fixed.emitted()).isEqualTo(1);
     List<Customer> after = customers();
     assertThat(after).hasSize(5);
@@ -101,7 +102,7 @@ class ReplayAndRedriveTest {
     runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 2);
 
     Replay.Summary fixed = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
-        .run(new RenamingClient(ProviderMappers.forProvider("alegra").orElseThrow(), "5", "Eva"),
+        .run(new RenamingClient(ProviderMappers.forProvider("alegra", TestEvents.SETTINGS).orElseThrow(), "5", "Eva"),
             new Replay.Window("alegra", tenant, Instant.EPOCH, null));
 
     assertThat(fixed.emitted()).isEqualTo(1);
@@ -134,7 +135,7 @@ class ReplayAndRedriveTest {
     produceRaw(Topics.RAW_ALEGRA.name(), client("8", "Nuevo"));
     // As the topology does when the registry is down for the first and back for the second.
     ProviderMapper failsOnTheOldVersion = new ProviderMapper() {
-      private final ProviderMapper real = ProviderMappers.forProvider("alegra").orElseThrow();
+      private final ProviderMapper real = ProviderMappers.forProvider("alegra", TestEvents.SETTINGS).orElseThrow();
 
       @Override
       public String provider() {
@@ -151,7 +152,7 @@ class ReplayAndRedriveTest {
         .run(failsOnTheOldVersion, new Replay.Window("alegra", tenant, started, null));
     assertThat(deadLettersFor("serialize")).hasSize(1);
 
-    Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(), line -> {})
+    Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
         .run(started);
 
     assertThat(customers()).extracting(Customer::getLegalName).containsExactly("Nuevo");
@@ -183,7 +184,7 @@ class ReplayAndRedriveTest {
       CanonicalRegistry canonical = new CanonicalRegistry(again.baseUrl());
       canonical.registerCanonicalSchemas();
       Topics.configureCanonicalSerdes(canonical.serdeConfig());
-      Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(), line -> {})
+      Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
           .run(started);
       // Every record the outage dead-lettered goes through, this tenant's among them.
       assertThat(summary.emitted()).isPositive();

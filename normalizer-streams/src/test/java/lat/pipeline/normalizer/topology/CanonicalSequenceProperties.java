@@ -16,6 +16,7 @@ import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.registry.RegistryProcess;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.schemas.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.Topic;
@@ -67,7 +68,7 @@ class CanonicalSequenceProperties {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("normalizer-properties").toString());
     driver = new TopologyTestDriver(
-        new NormalizerTopology(ProviderMappers.all(), Duration.ofDays(7), NormalizerMetrics.inMemory()).build(), props);
+        new NormalizerTopology(ProviderMappers.all(TestEvents.SETTINGS), Duration.ofDays(7), NormalizerMetrics.inMemory()).build(), props);
   }
 
   @AfterContainer

@@ -18,6 +18,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.TestMappers;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
 import lat.pipeline.schemas.BsaleResources;
@@ -66,7 +67,7 @@ class NormalizerTopologyTest {
   void startDriver() {
     metrics = NormalizerMetrics.inMemory();
     driver = new TopologyTestDriver(
-        new NormalizerTopology(ProviderMappers.all(), Duration.ofDays(7), metrics).build(), driverProperties());
+        new NormalizerTopology(ProviderMappers.all(TestEvents.SETTINGS), Duration.ofDays(7), metrics).build(), driverProperties());
   }
 
   @AfterEach
@@ -108,6 +109,18 @@ class NormalizerTopologyTest {
       assertThat(metrics.count("normalizer_duplicates", counted) + metrics.count("normalizer_unchanged", counted))
           .isPositive();
     }
+  }
+
+  // Fails on main before this change: every step was UPDATED; deactivation and return were not told apart.
+  @Test
+  void aChangeOfTheActiveFlagIsDeactivatedOrReactivatedAndItsRepeatIsANoOp() {
+    for (String status : List.of("active", "inactive", "inactive", "active")) {
+      String item = "{\"subject\":\"edit-item\",\"message\":{\"item\":{\"id\":\"9\",\"name\":\"Mesa\",\"status\":\"" + status + "\"}}}";
+      pipe("alegra", item.getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).extracting(r -> r.value().getMetadata().getAction().name())
+        .containsExactly("UPDATED", "DEACTIVATED", "REACTIVATED");
   }
 
   @Test

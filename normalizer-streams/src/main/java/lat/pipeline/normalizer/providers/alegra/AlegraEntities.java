@@ -11,14 +11,17 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.DocumentStatuses;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
+import lat.pipeline.schemas.canonical.DocumentStatus;
 import lat.pipeline.schemas.canonical.DocumentLine;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
@@ -27,9 +30,13 @@ import lat.pipeline.schemas.canonical.Variant;
 
 /**
  * Alegra objects to canonical records. Alegra's currency depends on the account and is rarely in
- * the payload, so Money carries {@code currency.code} when sent and null otherwise.
+ * the payload: Money carries {@code currency.code} when sent, the tenant's currency otherwise.
  */
 final class AlegraEntities {
+
+  private static final Map<String, DocumentStatus> STATUSES = Map.of(
+      "draft", DocumentStatus.DRAFT, "open", DocumentStatus.ISSUED, "closed", DocumentStatus.CLOSED,
+      "voided", DocumentStatus.VOIDED);
 
   private AlegraEntities() {}
 
@@ -55,7 +62,8 @@ final class AlegraEntities {
   }
 
   /** A product, its price in each price list and its stock; a deletion is the product alone. */
-  static void item(RecordBatch batch, JsonFields item, Action action, Map<String, String> envelope) {
+  static void item(
+      RecordBatch batch, JsonFields item, Action action, Map<String, String> envelope, TenantSettings.Tenant tenant) {
     String id = item.requiredId("id");
     Product.Builder product =
         Product.newBuilder()
@@ -66,7 +74,7 @@ final class AlegraEntities {
             .setUnit(item.text("inventory.unit"))
             .setActive(status(item))
             .setVariants(variants(item));
-    List<Price.Builder> prices = action == Action.DELETED ? List.of() : prices(item, id);
+    List<Price.Builder> prices = action == Action.DELETED ? List.of() : prices(item, id, tenant);
     List<Stock.Builder> stock = action == Action.DELETED ? List.of() : stock(item, id);
     product.setAttributes(merged(item.attributes(), envelope));
 
@@ -81,36 +89,38 @@ final class AlegraEntities {
   }
 
   /** @param family the Alegra noun, {@code invoice} or {@code bill} */
-  static void document(
-      RecordBatch batch, JsonFields doc, String family, DocumentKind kind, String counterpartyPath, Map<String, String> envelope) {
+  static void document(RecordBatch batch, JsonFields doc, String family, DocumentKind kind, String counterpartyPath,
+      Map<String, String> envelope, TenantSettings.Tenant tenant) {
     String id = doc.requiredId("id");
     String currency = doc.text("currency.code");
+    String status = doc.text("status");
     List<JsonNode> items = doc.has("items") ? doc.array("items") : doc.array("purchases.items");
     List<DocumentLine> lines = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      lines.add(line(JsonFields.of(items.get(i), "items[" + i + "]"), currency));
+      lines.add(line(JsonFields.of(items.get(i), "items[" + i + "]"), tenant, currency));
     }
     Document.Builder document =
         Document.newBuilder()
             .setId(id)
             .setKind(kind)
             .setNumber(doc.firstText("numberTemplate.fullNumber", "number", "numberTemplate.number"))
-            .setStatus(doc.text("status"))
+            .setStatus(status)
+            .setNormalizedStatus(DocumentStatuses.of(status, STATUSES))
             .setIssueDate(doc.date("date"))
             .setDueDate(doc.date("dueDate"))
             .setCounterpartyId(doc.id(counterpartyPath))
             .setSellerId(doc.id("seller.id"))
-            .setNet(Amounts.money(doc.decimal("subtotal"), currency))
-            .setTotal(Amounts.money(doc.decimal("total"), currency))
-            .setPaid(Amounts.money(doc.decimal("totalPaid"), currency))
-            .setBalance(Amounts.money(doc.decimal("balance"), currency))
+            .setNet(tenant.money(doc.decimal("subtotal"), currency))
+            .setTotal(tenant.money(doc.decimal("total"), currency))
+            .setPaid(tenant.money(doc.decimal("totalPaid"), currency))
+            .setBalance(tenant.money(doc.decimal("balance"), currency))
             .setLines(lines);
     document.setAttributes(merged(doc.attributes(), envelope));
     // Invoices and bills number their ids apart: the key names the kind.
     batch.add(CanonicalEntity.DOCUMENT, family + ":" + id, metadata -> document.setMetadata(metadata).build());
   }
 
-  private static DocumentLine line(JsonFields item, String currency) {
+  private static DocumentLine line(JsonFields item, TenantSettings.Tenant tenant, String currency) {
     DocumentLine.Builder line =
         DocumentLine.newBuilder()
             .setProductId(item.id("id"))
@@ -118,9 +128,9 @@ final class AlegraEntities {
             .setName(item.text("name"))
             .setDescription(item.text("description"))
             .setQuantity(Amounts.scaled(item.decimal("quantity")))
-            .setUnitPrice(Amounts.money(item.decimal("price"), currency))
+            .setUnitPrice(tenant.money(item.decimal("price"), currency))
             .setDiscount(Amounts.scaled(item.decimal("discount")))
-            .setTotal(Amounts.money(item.decimal("total"), currency));
+            .setTotal(tenant.money(item.decimal("total"), currency));
     return line.setAttributes(item.attributes()).build();
   }
 
@@ -140,7 +150,7 @@ final class AlegraEntities {
     return variants;
   }
 
-  private static List<Price.Builder> prices(JsonFields item, String productId) {
+  private static List<Price.Builder> prices(JsonFields item, String productId, TenantSettings.Tenant tenant) {
     List<JsonNode> nodes = item.array("price");
     List<Price.Builder> prices = new ArrayList<>();
     for (int i = 0; i < nodes.size(); i++) {
@@ -155,7 +165,7 @@ final class AlegraEntities {
           Price.newBuilder()
               .setProductId(productId)
               .setPriceListId(priceListId)
-              .setNet(Amounts.money(amount, price.text("currency.code")))
+              .setNet(tenant.money(amount, price.text("currency.code")))
               .setAttributes(price.attributes()));
     }
     return prices;

@@ -12,6 +12,8 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.DocumentKind;
 
@@ -23,6 +25,12 @@ import lat.pipeline.schemas.canonical.DocumentKind;
  */
 public final class AlegraMapper implements ProviderMapper {
 
+  private final TenantSettings settings;
+
+  public AlegraMapper(TenantSettings settings) {
+    this.settings = settings;
+  }
+
   @Override
   public String provider() {
     return "alegra";
@@ -33,8 +41,16 @@ public final class AlegraMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
-  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+  private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonFields body = JsonFields.of(Json.parse(raw.body(), "body"), "body");
+    List<CanonicalRecord> records = records(raw, body);
+    // Alegra's dates are the only leaves its JSON types do not say.
+    SourceFields.attach(records, provider(), body.object(),
+        field -> field.equals("date") || field.equals("dueDate") ? SourceFields.Declared.DATE : null);
+    return records;
+  }
+
+  private List<CanonicalRecord> records(RawEvent raw, JsonFields body) {
     String subject = body.text("subject");
     JsonNode message = body.node("message");
     if (subject == null) {
@@ -60,12 +76,16 @@ public final class AlegraMapper implements ProviderMapper {
         RecordBatch.deliveryId(raw, subject, entityId == null ? "-" : entityId, RecordBatch.receipt(raw));
     Map<String, String> envelope = body.attributes();
     RecordBatch batch = new RecordBatch(raw, deliveryId, subject, action, null);
+    if (action == Action.DELETED) {
+      batch.partial(); // a deletion may carry just the id
+    }
     String where = "message." + noun;
+    TenantSettings.Tenant tenant = settings.of(raw.provider(), raw.tenant());
     switch (action == Action.UNKNOWN ? "" : noun) {
       case "client" -> AlegraEntities.customer(batch, JsonFields.of(entity, where), envelope);
-      case "item" -> AlegraEntities.item(batch, JsonFields.of(entity, where), action, envelope);
-      case "invoice" -> AlegraEntities.document(batch, JsonFields.of(entity, where), noun, DocumentKind.INVOICE, "client.id", envelope);
-      case "bill" -> AlegraEntities.document(batch, JsonFields.of(entity, where), noun, DocumentKind.BILL, "provider.id", envelope);
+      case "item" -> AlegraEntities.item(batch, JsonFields.of(entity, where), action, envelope, tenant);
+      case "invoice" -> AlegraEntities.document(batch, JsonFields.of(entity, where), noun, DocumentKind.INVOICE, "client.id", envelope, tenant);
+      case "bill" -> AlegraEntities.document(batch, JsonFields.of(entity, where), noun, DocumentKind.BILL, "provider.id", envelope, tenant);
       default -> batch.addEvent(noun, entityId, message, envelope);
     }
     return batch.records();

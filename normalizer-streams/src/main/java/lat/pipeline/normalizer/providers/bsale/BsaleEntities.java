@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.Map;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.DocumentStatuses;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
+import lat.pipeline.schemas.canonical.DocumentStatus;
 import lat.pipeline.schemas.canonical.DocumentLine;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
@@ -30,17 +33,20 @@ import lat.pipeline.schemas.canonical.Variant;
 final class BsaleEntities {
 
   private static final String ACTIVE_STATE = "0";
+  /** A document's state: 0 in force, 1 annulled. */
+  private static final Map<String, DocumentStatus> DOCUMENT_STATES = Map.of("0", DocumentStatus.ISSUED, "1", DocumentStatus.VOIDED);
 
   private BsaleEntities() {}
 
   /** An answer (status 200) for the notification's resource. */
-  static void answered(RecordBatch batch, BsaleNotification notification, JsonNode body, List<JsonNode> details) {
+  static void answered(RecordBatch batch, BsaleNotification notification, JsonNode body, List<JsonNode> details,
+      TenantSettings.Tenant tenant) {
     switch (notification.topic()) {
       case "product" -> product(batch, notification, fields(body));
       case "variant" -> variant(batch, notification, fields(body));
-      case "price" -> prices(batch, notification, items(body));
+      case "price" -> prices(batch, notification, items(body), tenant);
       case "stock" -> stock(batch, notification, items(body));
-      case "document" -> document(batch, notification, fields(body), details);
+      case "document" -> document(batch, notification, fields(body), details, tenant);
       default -> {
         // Topics with no entity topic yet (payment, beta): the whole answer as an event.
         JsonFields answer = fields(body);
@@ -119,7 +125,8 @@ final class BsaleEntities {
     return variant.setAttributes(body.attributes()).build();
   }
 
-  private static void prices(RecordBatch batch, BsaleNotification notification, List<JsonFields> items) {
+  private static void prices(
+      RecordBatch batch, BsaleNotification notification, List<JsonFields> items, TenantSettings.Tenant tenant) {
     if (items.isEmpty()) {
       gone(batch, notification); // the list no longer prices this variant
       return;
@@ -132,8 +139,8 @@ final class BsaleEntities {
               .setProductId(variantId)
               .setVariantId(variantId)
               .setPriceListId(priceListId)
-              .setNet(Amounts.money(item.decimal("variantValue"), null))
-              .setWithTaxes(Amounts.money(item.decimal("variantValueWithTaxes"), null));
+              .setNet(tenant.money(item.decimal("variantValue")))
+              .setWithTaxes(tenant.money(item.decimal("variantValueWithTaxes")));
       price.setAttributes(item.attributes());
       batch.add(CanonicalEntity.PRICE, "price:" + variantId + ":" + priceListId,
           metadata -> price.setMetadata(metadata).build());
@@ -166,7 +173,7 @@ final class BsaleEntities {
   }
 
   private static void document(
-      RecordBatch batch, BsaleNotification notification, JsonFields body, List<JsonNode> details) {
+      RecordBatch batch, BsaleNotification notification, JsonFields body, List<JsonNode> details, TenantSettings.Tenant tenant) {
     List<DocumentLine> lines = new ArrayList<>();
     for (JsonNode detail : details) {
       JsonFields line = JsonFields.of(detail, "body.details[]");
@@ -175,8 +182,8 @@ final class BsaleEntities {
               .setProductId(line.id("variant.id"))
               .setDescription(line.text("note"))
               .setQuantity(Amounts.scaled(line.decimal("quantity")))
-              .setUnitPrice(Amounts.money(line.decimal("netUnitValue"), null))
-              .setTotal(Amounts.money(line.decimal("totalAmount"), null));
+              .setUnitPrice(tenant.money(line.decimal("netUnitValue")))
+              .setTotal(tenant.money(line.decimal("totalAmount")));
       lines.add(built.setAttributes(line.attributes()).build());
     }
     Document.Builder document =
@@ -186,21 +193,22 @@ final class BsaleEntities {
             .setDocumentType(body.id("document_type.id"))
             .setNumber(body.id("number"))
             .setStatus(body.id("state"))
+            .setNormalizedStatus(DocumentStatuses.of(body.id("state"), DOCUMENT_STATES))
             .setIssueDate(date(body, "emissionDate"))
             .setDueDate(date(body, "expirationDate"))
             .setCounterpartyId(body.id("client.id"))
             .setSellerId(body.id("user.id"))
-            .setNet(Amounts.money(body.decimal("netAmount"), null))
-            .setTax(Amounts.money(body.decimal("taxAmount"), null))
-            .setTotal(Amounts.money(body.decimal("totalAmount"), null))
+            .setNet(tenant.money(body.decimal("netAmount")))
+            .setTax(tenant.money(body.decimal("taxAmount")))
+            .setTotal(tenant.money(body.decimal("totalAmount")))
             .setLines(lines);
     document.setAttributes(body.attributes());
     batch.add(CanonicalEntity.DOCUMENT, key(notification), metadata -> document.setMetadata(metadata).build());
   }
 
-  /** Bsale dates are Unix seconds at midnight UTC of the day. */
+  /** Bsale dates are Unix seconds at midnight UTC of the day: read in UTC, never in the tenant's zone. */
   private static LocalDate date(JsonFields body, String path) {
-    Instant instant = body.timestamp(path, ZoneOffset.UTC);
+    Instant instant = body.timestamp(path, () -> ZoneOffset.UTC);
     return instant == null ? null : LocalDate.ofInstant(instant, ZoneOffset.UTC);
   }
 

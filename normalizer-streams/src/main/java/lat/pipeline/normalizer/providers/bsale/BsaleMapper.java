@@ -1,6 +1,8 @@
 package lat.pipeline.normalizer.providers.bsale;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.Json;
@@ -12,6 +14,8 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
@@ -32,7 +36,15 @@ import lat.pipeline.schemas.canonical.Action;
 public final class BsaleMapper implements ProviderMapper {
 
   static final int OK = 200;
+  private static final java.util.Set<String> FLAGS = java.util.Set.of(
+      "unlimitedStock", "allowNegativeStock", "serialNumber", "informedSii", "stockControl", "allowDecimal");
   static final int NOT_FOUND = 404;
+
+  private final TenantSettings settings;
+
+  public BsaleMapper(TenantSettings settings) {
+    this.settings = settings;
+  }
 
   @Override
   public String provider() {
@@ -49,27 +61,53 @@ public final class BsaleMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
-  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+  /**
+   * post is CREATED, put UPDATED. A fetch that answered several notifications of one resource
+   * (coalesced) answers the latest; if any of them was a post, the resource is new to the consumer.
+   */
+  private static Action action(BsaleNotification notification, JsonFields envelope) {
+    boolean posted = notification.verb().equals("post");
+    for (JsonNode verb : envelope.array(BsaleResources.COALESCED_ACTIONS)) {
+      posted |= "post".equalsIgnoreCase(verb.asText());
+    }
+    return posted ? Action.CREATED : notification.verb().equals("put") ? Action.UPDATED : Action.UNKNOWN;
+  }
+
+  private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonFields envelope = JsonFields.of(Json.parse(raw.body(), "body"), "body");
+    List<CanonicalRecord> records = records(raw, envelope);
+    SourceFields.attach(records, provider(), envelope.object(), BsaleMapper::declared);
+    return records;
+  }
+
+  /** Bsale's dates are Unix seconds and its flags 0/1 numbers (the API's own field names). */
+  private static SourceFields.Declared declared(String field) {
+    if (field.endsWith("Date")) {
+      return SourceFields.Declared.DATE;
+    }
+    return FLAGS.contains(field) ? SourceFields.Declared.FLAG : null;
+  }
+
+  private List<CanonicalRecord> records(RawEvent raw, JsonFields envelope) {
     BsaleNotification notification =
         BsaleNotification.parse(envelope.node(BsaleResources.NOTIFICATION), "body." + BsaleResources.NOTIFICATION);
     int status = Lenient.decimal(envelope.peek(BsaleResources.STATUS)).map(java.math.BigDecimal::intValue).orElse(-1);
     String request = Lenient.text(envelope.peek(BsaleResources.REQUEST)).orElse("?");
     String deliveryId = notification.deliveryId(raw.tenant());
+    Instant fetchedAt = envelope.timestamp(BsaleResources.FETCHED_AT, () -> ZoneOffset.UTC);
     return switch (status) {
       case OK -> {
-        Action action = switch (notification.verb()) {
-          case "post" -> Action.CREATED;
-          case "put" -> Action.UPDATED;
-          default -> Action.UNKNOWN;
-        };
-        RecordBatch batch = new RecordBatch(raw, deliveryId, notification.eventType(), action, notification.sourceTime());
-        BsaleEntities.answered(batch, notification, envelope.peek(BsaleResources.BODY), envelope.array(BsaleResources.DETAILS));
+        RecordBatch batch = new RecordBatch(raw, deliveryId, notification.eventType(), action(notification, envelope),
+            notification.sourceTime()).fetchedAt(fetchedAt);
+        BsaleEntities.answered(batch, notification, envelope.peek(BsaleResources.BODY), envelope.array(BsaleResources.DETAILS),
+            settings.of(raw.provider(), raw.tenant()));
         yield batch.records();
       }
       case NOT_FOUND -> {
         RecordBatch batch =
-            new RecordBatch(raw, deliveryId, notification.eventType(), Action.DELETED, notification.sourceTime());
+            new RecordBatch(raw, deliveryId, notification.eventType(), Action.DELETED, notification.sourceTime())
+                .fetchedAt(fetchedAt)
+                .partial();
         BsaleEntities.gone(batch, notification);
         yield batch.records();
       }

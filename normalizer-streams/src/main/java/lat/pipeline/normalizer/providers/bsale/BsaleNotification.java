@@ -41,7 +41,7 @@ public record BsaleNotification(
         verb,
         orDash(Lenient.id(fields.peek("send")).orElse(null)),
         scope,
-        fields.timestamp("send", ZoneOffset.UTC));
+        fields.timestamp("send", () -> ZoneOffset.UTC));
   }
 
   /** {@code bsale:{tenant}:{cpnId}:{topic}:{resourceId}:{action}:{send}:{scope or -}}. */

@@ -13,6 +13,7 @@ import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
 import lat.pipeline.schemas.canonical.Stock;
@@ -20,11 +21,11 @@ import lat.pipeline.schemas.canonical.Variant;
 
 /**
  * A NinoxNet article to one product with its size/colour variants, one price per price list
- * (precio1..5 as lists "1".."5", ARS, taxes included) and one stock balance per variant.
+ * (precio1..5 as lists "1".."5", taxes included, in the tenant's currency: NinoxNet never names it)
+ * and one stock balance per variant.
  */
 final class NinoxArticles {
 
-  static final String CURRENCY = "ARS";
   private static final int PRICE_LISTS = 5;
 
   /** The fields of a flat row that describe the article, repeated on every row. */
@@ -40,7 +41,7 @@ final class NinoxArticles {
   private NinoxArticles() {}
 
   /** Rows of one article: article fields from the first row, variant fields from each. */
-  static void addFlat(RecordBatch batch, List<JsonNode> rows) {
+  static void addFlat(RecordBatch batch, List<JsonNode> rows, TenantSettings.Tenant tenant) {
     JsonFields article = JsonFields.of(rows.get(0), "body[0]");
     Product.Builder product = product(article);
     product.setTags(split(article.text("etiquetasNombres")));
@@ -52,10 +53,10 @@ final class NinoxArticles {
       variantRows.add(row);
     }
     // Fields new to us on a row (e.g. stockDepositos) are kept on that row's variant.
-    addArticle(batch, article, product, variantRows, true);
+    addArticle(batch, article, product, variantRows, true, null, tenant);
   }
 
-  static void addComplex(RecordBatch batch, JsonFields article) {
+  static void addComplex(RecordBatch batch, JsonFields article, TenantSettings.Tenant tenant) {
     Product.Builder product = product(article);
     List<String> tags = new ArrayList<>();
     List<String> categories = new ArrayList<>();
@@ -72,7 +73,8 @@ final class NinoxArticles {
       row.use("articuloId");
       variantRows.add(row);
     }
-    addArticle(batch, article, product, variantRows, false);
+    // The complex body has no per-row flag: an article-level eliminado, when sent, says it.
+    addArticle(batch, article, product, variantRows, false, article.flag("eliminado"), tenant);
   }
 
   private static Product.Builder product(JsonFields article) {
@@ -83,9 +85,13 @@ final class NinoxArticles {
         .setDescription(article.text("descripcionWeb"));
   }
 
-  /** @param onlyArticleFields true for a flat row, whose other fields belong to its variant */
+  /**
+   * @param onlyArticleFields true for a flat row, whose other fields belong to its variant
+   * @param articleRemoved the article's own eliminado flag; null when it has none (the rows say)
+   */
   private static void addArticle(
-      RecordBatch batch, JsonFields article, Product.Builder product, List<JsonFields> variantRows, boolean onlyArticleFields) {
+      RecordBatch batch, JsonFields article, Product.Builder product, List<JsonFields> variantRows, boolean onlyArticleFields,
+      Boolean articleRemoved, TenantSettings.Tenant tenant) {
     String id = product.getId();
     List<Price.Builder> prices = new ArrayList<>();
     for (int list = 1; list <= PRICE_LISTS; list++) {
@@ -95,7 +101,7 @@ final class NinoxArticles {
             Price.newBuilder()
                 .setProductId(id)
                 .setPriceListId(String.valueOf(list))
-                .setWithTaxes(Amounts.money(amount, CURRENCY))
+                .setWithTaxes(tenant.money(amount))
                 .setAttributes(Map.of()));
       }
     }
@@ -122,19 +128,19 @@ final class NinoxArticles {
     if (onlyArticleFields) {
       attributes.keySet().retainAll(ARTICLE_FIELDS);
     }
-    product.setVariants(variants).setActive(active(removed)).setAttributes(attributes);
+    product.setVariants(variants).setActive(articleRemoved != null ? !articleRemoved : active(removed)).setAttributes(attributes);
 
     batch.add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build());
     prices.forEach(price -> batch.add(CanonicalEntity.PRICE, id + ":" + price.getPriceListId(), metadata -> price.setMetadata(metadata).build()));
     stock.forEach(balance -> batch.add(CanonicalEntity.STOCK, balance.getVariantId(), metadata -> balance.setMetadata(metadata).build()));
   }
 
-  /** Active while any variant is not removed; inactive when all are; unknown when rows do not say. */
-  private static Boolean active(List<Boolean> removed) {
-    if (removed.isEmpty() || removed.contains(null)) {
-      return removed.contains(Boolean.FALSE) ? true : null;
-    }
-    return removed.contains(Boolean.FALSE);
+  /**
+   * A snapshot is of an article in the integration (its deactivation has a body of its own): active
+   * unless every row says {@code eliminado}; a row that does not say is not removed.
+   */
+  private static boolean active(List<Boolean> removed) {
+    return removed.isEmpty() || removed.contains(null) || removed.contains(Boolean.FALSE);
   }
 
   private static String orZero(String id) {

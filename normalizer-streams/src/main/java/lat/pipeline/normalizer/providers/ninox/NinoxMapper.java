@@ -16,14 +16,16 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Product;
 
 /**
  * NinoxNet (Argentina). Three bodies, told apart by shape: the flat array ArticuloConCurva[] (one
  * row per size/colour), the complex Articulo object with curva[] and tags[], and the deactivation
- * {@code {articuloId, eliminado: true}}. Each delivery is a full snapshot of the article (action
- * UPSERTED). No event id, time or tenant in the body, and NinoxNet never retries: every delivery
+ * {@code {articuloId, eliminado: true}}. Each change is a full snapshot of the article (action
+ * UPSERTED, active unless every row says {@code eliminado}); the deactivation is DEACTIVATED. No event id, time or tenant in the body, and NinoxNet never retries: every delivery
  * is a change unless it equals the article's last state, so the delivery id is the article id plus
  * the receipt, never a hash of the body.
  */
@@ -32,6 +34,12 @@ public final class NinoxMapper implements ProviderMapper {
   static final String FLAT = "articulo.flat";
   static final String COMPLEX = "articulo.complex";
   static final String DEACTIVATED = "articulo.deactivated";
+
+  private final TenantSettings settings;
+
+  public NinoxMapper(TenantSettings settings) {
+    this.settings = settings;
+  }
 
   @Override
   public String provider() {
@@ -43,8 +51,14 @@ public final class NinoxMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
-  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+  private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonNode body = Json.parse(raw.body(), "body");
+    List<CanonicalRecord> records = records(raw, body);
+    SourceFields.attach(records, provider(), body, field -> null); // NinoxNet's JSON types say it all
+    return records;
+  }
+
+  private List<CanonicalRecord> records(RawEvent raw, JsonNode body) {
     if (body.isArray()) {
       return flat(raw, body);
     }
@@ -59,7 +73,7 @@ public final class NinoxMapper implements ProviderMapper {
     return deactivation ? deactivated(raw, article) : complex(raw, article);
   }
 
-  private static List<CanonicalRecord> flat(RawEvent raw, JsonNode rows) {
+  private List<CanonicalRecord> flat(RawEvent raw, JsonNode rows) {
     if (rows.isEmpty()) {
       throw MappingException.map("article array is empty");
     }
@@ -70,14 +84,15 @@ public final class NinoxMapper implements ProviderMapper {
     }
     RecordBatch batch =
         new RecordBatch(raw, deliveryId(raw, String.join(",", rowsByArticle.keySet())), FLAT, Action.UPSERTED, null);
-    rowsByArticle.values().forEach(articleRows -> NinoxArticles.addFlat(batch, articleRows));
+    TenantSettings.Tenant tenant = settings.of(raw.provider(), raw.tenant());
+    rowsByArticle.values().forEach(articleRows -> NinoxArticles.addFlat(batch, articleRows, tenant));
     return batch.records();
   }
 
-  private static List<CanonicalRecord> complex(RawEvent raw, JsonFields article) {
+  private List<CanonicalRecord> complex(RawEvent raw, JsonFields article) {
     String id = article.requiredId("articuloId");
     RecordBatch batch = new RecordBatch(raw, deliveryId(raw, id), COMPLEX, Action.UPSERTED, null);
-    NinoxArticles.addComplex(batch, article);
+    NinoxArticles.addComplex(batch, article, settings.of(raw.provider(), raw.tenant()));
     return batch.records();
   }
 
@@ -85,7 +100,9 @@ public final class NinoxMapper implements ProviderMapper {
     String id = article.requiredId("articuloId");
     article.use("eliminado");
     Product.Builder product = Product.newBuilder().setId(id).setActive(false).setAttributes(article.attributes());
-    return new RecordBatch(raw, deliveryId(raw, id), DEACTIVATED, Action.DELETED, null)
+    // NinoxNet deactivates, never deletes: the article may come back with a later snapshot.
+    return new RecordBatch(raw, deliveryId(raw, id), DEACTIVATED, Action.DEACTIVATED, null)
+        .partial()
         .add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build())
         .records();
   }

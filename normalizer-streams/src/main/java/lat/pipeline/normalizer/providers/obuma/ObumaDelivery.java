@@ -8,6 +8,7 @@ import lat.pipeline.normalizer.mapping.Json;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 
 /**
  * One OBUMA delivery, unwrapped: either the envelope {@code {eventId, eventType, eventDate,
@@ -22,7 +23,7 @@ record ObumaDelivery(
 
   private static final String GENERIC_URL_TYPE = "obuma.webhook";
 
-  static ObumaDelivery of(RawEvent raw, JsonNode body) {
+  static ObumaDelivery of(RawEvent raw, JsonNode body, TenantSettings.Tenant tenant) {
     String urlKey = urlEventKey(raw);
     if (!isEnvelope(body)) {
       return new ObumaDelivery(urlKey, body, receiptId(raw, urlKey), null, Map.of());
@@ -35,7 +36,7 @@ record ObumaDelivery(
     String bodyKey = envelope.text("eventType");
     String eventKey = bodyKey != null ? bodyKey : urlKey; // the body names the event best
     String eventId = envelope.id("eventId");
-    Instant eventDate = envelope.timestamp("eventDate", ObumaMapper.ZONE);
+    Instant eventDate = envelope.timestamp("eventDate", tenant::zone);
     String deliveryId = eventId != null ? RecordBatch.deliveryId(raw, eventId) : receiptId(raw, eventKey);
     Map<String, String> extra = new LinkedHashMap<>();
     envelope.attributes().forEach((path, value) -> extra.put("envelope." + path, value));

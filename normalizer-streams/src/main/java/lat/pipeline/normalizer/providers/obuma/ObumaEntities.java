@@ -9,15 +9,18 @@ import java.util.Map;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.DocumentStatuses;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
+import lat.pipeline.schemas.canonical.DocumentStatus;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
 import lat.pipeline.schemas.canonical.Stock;
@@ -27,10 +30,18 @@ final class ObumaEntities {
 
   /** OBUMA's product price is not in a price list: it is the product's own. */
   static final String BASE_PRICE_LIST = "base";
+  /** The product price fields name their currency: producto_precio_clp_neto, producto_precio_clp_total. */
+  private static final String PRICE_FIELDS_CURRENCY = "CLP";
+
+  /** The statuses OBUMA's documents show (quotes, sales, sales notes). */
+  private static final Map<String, DocumentStatus> STATUSES = Map.of(
+      "pendiente", DocumentStatus.ISSUED, "en proceso", DocumentStatus.ISSUED, "emitida", DocumentStatus.ISSUED,
+      "picked", DocumentStatus.ISSUED, "aprobada", DocumentStatus.CLOSED, "pagada", DocumentStatus.CLOSED,
+      "rechazada", DocumentStatus.VOIDED, "anulada", DocumentStatus.VOIDED, "borrador", DocumentStatus.DRAFT);
 
   private ObumaEntities() {}
 
-  static List<CanonicalRecord> customer(RawEvent raw, ObumaDelivery delivery, Action action) {
+  static List<CanonicalRecord> customer(RawEvent raw, ObumaDelivery delivery, Action action, TenantSettings.Tenant tenant) {
     JsonFields data = JsonFields.of(delivery.data(), "eventData");
     String id = data.requiredId("cliente_id");
     Instant registeredAt =
@@ -39,7 +50,7 @@ final class ObumaEntities {
                 data.peek("cliente_mes_registro"),
                 data.peek("cliente_ano_registro"),
                 data.peek("cliente_hora_registro"),
-                ObumaMapper.ZONE)
+                tenant::zone)
             .orElse(null);
     if (registeredAt != null) {
       data.use("cliente_dia_registro", "cliente_mes_registro", "cliente_ano_registro", "cliente_hora_registro");
@@ -70,7 +81,7 @@ final class ObumaEntities {
         .records();
   }
 
-  static List<CanonicalRecord> product(RawEvent raw, ObumaDelivery delivery, Action action) {
+  static List<CanonicalRecord> product(RawEvent raw, ObumaDelivery delivery, Action action, TenantSettings.Tenant tenant) {
     JsonFields data = JsonFields.of(delivery.data(), "eventData");
     String id = data.requiredId("producto_id");
     BigDecimal net = data.decimal("producto_precio_clp_neto");
@@ -103,8 +114,8 @@ final class ObumaEntities {
                   .setMetadata(metadata)
                   .setProductId(id)
                   .setPriceListId(BASE_PRICE_LIST)
-                  .setNet(Amounts.money(net, ObumaMapper.CURRENCY))
-                  .setWithTaxes(Amounts.money(total, ObumaMapper.CURRENCY))
+                  .setNet(tenant.money(net, PRICE_FIELDS_CURRENCY))
+                  .setWithTaxes(tenant.money(total, PRICE_FIELDS_CURRENCY))
                   .setAttributes(priceAttributes)
                   .build());
     }
@@ -149,25 +160,29 @@ final class ObumaEntities {
    * their ids apart, so the key names the family: {@code cotizacion:1016222}, {@code venta:6890000}.
    */
   static List<CanonicalRecord> document(
-      RawEvent raw, ObumaDelivery delivery, Action action, DocumentKind kind, String prefix) {
+      RawEvent raw, ObumaDelivery delivery, Action action, TenantSettings.Tenant tenant, DocumentKind kind, String prefix) {
     JsonFields data = JsonFields.of(delivery.data(), "eventData");
     String id = data.requiredId(prefix + "_id");
+    String status = data.text(prefix + "_estado");
     Document.Builder document =
         Document.newBuilder()
             .setId(id)
             .setKind(kind)
             .setDocumentType(data.text(prefix + "_tipo_dcto"))
             .setNumber(data.firstText(prefix + "_folio", prefix + "_nro_dcto"))
-            .setStatus(data.text(prefix + "_estado"))
+            .setStatus(status)
+            .setNormalizedStatus(DocumentStatuses.of(status, STATUSES))
             .setIssueDate(data.date(prefix + "_fecha"))
             .setDueDate(data.date(prefix + "_fecha_vencimiento"))
             .setCounterpartyId(data.id("rel_cliente_id"))
             .setSellerId(data.id("rel_vendedor_id"))
-            .setNet(Amounts.money(data.decimal(prefix + "_neto"), ObumaMapper.CURRENCY))
-            .setTax(Amounts.money(data.decimal(prefix + "_iva"), ObumaMapper.CURRENCY))
-            .setTotal(Amounts.money(data.decimal(prefix + "_total"), ObumaMapper.CURRENCY));
+            .setNet(tenant.money(data.decimal(prefix + "_neto")))
+            .setTax(tenant.money(data.decimal(prefix + "_iva")))
+            .setTotal(tenant.money(data.decimal(prefix + "_total")));
     document.setAttributes(withEnvelope(data.attributes(), delivery));
+    // OBUMA's document events carry the id and what changed, never the whole document.
     return new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, delivery.eventDate())
+        .partial()
         .add(CanonicalEntity.DOCUMENT, prefix + ":" + id, metadata -> document.setMetadata(metadata).build())
         .records();
   }

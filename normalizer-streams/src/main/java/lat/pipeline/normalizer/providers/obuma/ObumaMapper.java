@@ -1,6 +1,5 @@
 package lat.pipeline.normalizer.providers.obuma;
 
-import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
@@ -11,6 +10,8 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.DocumentKind;
 
@@ -21,12 +22,27 @@ import lat.pipeline.schemas.canonical.DocumentKind;
  */
 public final class ObumaMapper implements ProviderMapper {
 
-  static final ZoneId ZONE = ZoneId.of("America/Santiago");
-  static final String CURRENCY = "CLP";
+  private final TenantSettings settings;
+
+  /** The fields OBUMA documents as "0"/"1" flags. */
+  private static final java.util.Set<String> FLAGS = java.util.Set.of(
+      "cliente_extranjero", "cliente_es_agente_retenedor", "cliente_newsletter", "cliente_es_cuenta_corriente",
+      "cliente_credito_aprobado", "cliente_bloqueado_por_deuda", "cliente_activo", "producto_precio_fijo",
+      "producto_mostrar", "producto_mostrar_precio", "producto_envio_gratis", "producto_compuesto", "producto_exento_iva",
+      "producto_cambio_sujeto", "producto_inventariable", "producto_para_venta", "producto_para_compra",
+      "producto_control_lote_y_caducidad", "producto_activo");
+
+  /** Parts of the names of OBUMA's amount fields: prices, costs, margins, totals, balances. */
+  private static final List<String> AMOUNTS =
+      List.of("_precio_", "_costo", "_utilidad_", "_neto", "_iva", "_total", "_saldo", "_comision_factor");
 
   /** Families with no entity topic: the id field that names the entity in their event data. */
   private static final Map<String, String> EVENT_FAMILY_IDS =
       Map.of("webform.response", "respuesta_id", "cliente.note", "cliente_id", "tarea", "tarea_id");
+
+  public ObumaMapper(TenantSettings settings) {
+    this.settings = settings;
+  }
 
   @Override
   public String provider() {
@@ -38,8 +54,15 @@ public final class ObumaMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
-  private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
-    ObumaDelivery delivery = ObumaDelivery.of(raw, Json.parse(raw.body(), "body"));
+  private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
+    TenantSettings.Tenant tenant = settings.of(raw.provider(), raw.tenant());
+    ObumaDelivery delivery = ObumaDelivery.of(raw, Json.parse(raw.body(), "body"), tenant);
+    List<CanonicalRecord> records = records(raw, delivery, tenant);
+    SourceFields.attach(records, "obuma", delivery.data(), ObumaMapper::declared);
+    return records;
+  }
+
+  private static List<CanonicalRecord> records(RawEvent raw, ObumaDelivery delivery, TenantSettings.Tenant tenant) {
     if (delivery.eventKey() == null) {
       return new RecordBatch(raw, delivery.deliveryId(), "obuma.webhook", Action.UNKNOWN, delivery.eventDate())
           .addEvent("unknown", null, delivery.data(), delivery.envelopeAttributes())
@@ -51,14 +74,25 @@ public final class ObumaMapper implements ProviderMapper {
     String verb = lastDot < 0 ? "" : key.substring(lastDot + 1);
     Action action = action(verb);
     return switch (family) {
-      case "cliente" -> ObumaEntities.customer(raw, delivery, action);
-      case "producto" -> ObumaEntities.product(raw, delivery, action);
+      case "cliente" -> ObumaEntities.customer(raw, delivery, action, tenant);
+      case "producto" -> ObumaEntities.product(raw, delivery, action, tenant);
       case "productoStock" -> ObumaEntities.stock(raw, delivery);
-      case "cotizacion" -> ObumaEntities.document(raw, delivery, action, DocumentKind.QUOTE, "cotizacion");
-      case "venta" -> ObumaEntities.document(raw, delivery, action, DocumentKind.SALE, "venta");
-      case "venta_4" -> ObumaEntities.document(raw, delivery, action, DocumentKind.SALES_NOTE, "venta");
+      case "cotizacion" -> ObumaEntities.document(raw, delivery, action, tenant, DocumentKind.QUOTE, "cotizacion");
+      case "venta" -> ObumaEntities.document(raw, delivery, action, tenant, DocumentKind.SALE, "venta");
+      case "venta_4" -> ObumaEntities.document(raw, delivery, action, tenant, DocumentKind.SALES_NOTE, "venta");
       default -> event(raw, delivery, action, family);
     };
+  }
+
+  /** OBUMA sends everything as text: its documents' flags ("0"/"1"), dates and amounts, by field name. */
+  static SourceFields.Declared declared(String field) {
+    if (FLAGS.contains(field)) {
+      return SourceFields.Declared.FLAG;
+    }
+    if (field.contains("_fecha")) {
+      return SourceFields.Declared.DATE;
+    }
+    return field.equals("pi_saldo") || AMOUNTS.stream().anyMatch(field::contains) ? SourceFields.Declared.NUMBER : null;
   }
 
   /** Verbs of the 30 documented keys; anything else keeps its key in sourceEventType, action UNKNOWN. */

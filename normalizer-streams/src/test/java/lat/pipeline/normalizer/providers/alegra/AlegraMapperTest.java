@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class AlegraMapperTest {
 
-  private final AlegraMapper mapper = new AlegraMapper();
+  private final AlegraMapper mapper = new AlegraMapper(TestEvents.SETTINGS);
 
   private MappingResult map(String body) {
     return mapper.map(TestEvents.raw("alegra", "alegra.webhook", body));

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class BsaleMapperTest {
 
-  private final BsaleMapper mapper = new BsaleMapper();
+  private final BsaleMapper mapper = new BsaleMapper(TestEvents.SETTINGS);
 
   private MappingResult map(String envelope) {
     return mapper.map(TestEvents.raw("bsale", "bsale.webhook", envelope));
@@ -68,6 +68,23 @@ class BsaleMapperTest {
     CanonicalRecord record = mapped(map(envelope(notification, 200, body))).get(0);
     assertThat(record.eventId()).isEqualTo("bsale:demo:2:price:7079:put:1:9");
     assertThat(record.key()).isEqualTo("bsale:demo:price:7079:9");
+  }
+
+  // Fails on main before this change: a post coalesced with a later put was UPDATED, and
+  // fetchedAt was not in the record.
+  @Test
+  void aPostCoalescedWithALaterPutStaysCreatedAndSaysWhenItWasFetched() {
+    String put = "{\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\", \"send\": 2}";
+    String coalesced = envelope(put, 200, "{\"id\": 952, \"name\": \"Mesa\", \"state\": 0}")
+        .replace("\"status\":200", "\"status\":200,\"coalesced\":1,\"coalescedActions\":[\"post\",\"put\"]");
+
+    Product product = (Product) mapped(map(coalesced)).get(0).value();
+    Product alone = (Product) mapped(map(envelope(put, 200, "{\"id\": 952, \"state\": 0}"))).get(0).value();
+
+    assertThat(product.getMetadata().getAction()).hasToString("CREATED");
+    assertThat(product.getMetadata().getFetchedAt()).hasToString("2025-03-04T13:14:16Z");
+    assertThat(product.getMetadata().getCompleteness()).hasToString("SNAPSHOT");
+    assertThat(alone.getMetadata().getAction()).hasToString("UPDATED");
   }
 
   @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class NinoxMapperTest {
 
-  private final NinoxMapper mapper = new NinoxMapper();
+  private final NinoxMapper mapper = new NinoxMapper(TestEvents.SETTINGS);
 
   private MappingResult map(String body) {
     return mapper.map(TestEvents.raw("ninox", "ninox.webhook", body));
@@ -65,14 +65,28 @@ class NinoxMapperTest {
         .containsEntry("temporada", "invierno");
   }
 
+  // Fails on main before this change: the deactivation was DELETED, though the article can come back.
   @Test
-  void deactivationIsADeletedInactiveProduct() {
+  void deactivationIsADeactivatedPartialProduct() {
     CanonicalRecord record = mapped(mapFixture("articulo.deactivated.json")).get(0);
     Product product = (Product) record.value();
 
     assertThat(record.key()).isEqualTo("ninox:demo:12345");
     assertThat(product.getActive()).isFalse();
-    assertThat(product.getMetadata().getAction()).hasToString("DELETED");
+    assertThat(product.getMetadata().getAction()).hasToString("DEACTIVATED");
+    assertThat(product.getMetadata().getCompleteness()).hasToString("PARTIAL");
+  }
+
+  // Fails on main before this change: a complex snapshot's product had active null.
+  @Test
+  void aSnapshotIsOfAnActiveArticleUnlessItSaysOtherwise() {
+    Product complex = (Product) mapped(mapFixture("articulo.complex.json")).get(0).value();
+    String removed = "{\"articuloId\": 7, \"eliminado\": true, \"curva\": []}";
+    Product removedComplex = (Product) mapped(mapper.map(TestEvents.raw("ninox", "ninox.webhook", removed))).get(0).value();
+
+    assertThat(complex.getActive()).isTrue();
+    assertThat(complex.getMetadata().getCompleteness()).hasToString("SNAPSHOT");
+    assertThat(removedComplex.getActive()).isFalse();
   }
 
   // Fails on main before this change: the event id was a hash of the body, so a return to an

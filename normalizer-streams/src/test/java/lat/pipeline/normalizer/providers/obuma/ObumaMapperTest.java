@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ObumaMapperTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final ObumaMapper mapper = new ObumaMapper();
+  private final ObumaMapper mapper = new ObumaMapper(TestEvents.SETTINGS);
 
   private MappingResult map(String eventType, String body) {
     return mapper.map(TestEvents.raw("obuma", eventType, body));
