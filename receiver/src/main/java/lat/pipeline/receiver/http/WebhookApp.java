@@ -47,6 +47,9 @@ public final class WebhookApp {
             http.setIdleTimeout(limits.idleTimeout().toMillis());
             http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
             http.setSendServerVersion(false);
+            // Else a header value seen before on the connection is matched in any case and handed on
+            // in the cached spelling: a token in another case would pass for the right one.
+            http.setHeaderCacheCaseSensitive(true);
           });
           javalin.jetty.modifyServer(server -> {
             // Graceful stop: in-flight requests get this long to be answered.
