@@ -14,6 +14,12 @@ public final class CloudEventHeaders {
   public static final String TENANT = "tenant";
   /** {@code true} when the record went through the receiver's local spool (the broker was slow or down). */
   public static final String SPOOLED = "spooled";
+  /**
+   * W3C trace context of the webhook request (or a new one when it had none), as OpenTelemetry's
+   * Kafka instrumentation names it; every record derived from the raw one carries it on.
+   */
+  public static final String TRACEPARENT = "traceparent";
+  public static final String TRACESTATE = "tracestate";
 
   public static final String SPEC_VERSION_VALUE = "1.0";
 
