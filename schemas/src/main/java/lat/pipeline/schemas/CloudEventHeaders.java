@@ -1,5 +1,9 @@
 package lat.pipeline.schemas;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
 /**
  * Record headers of the raw topics: the CloudEvents Kafka protocol binding in binary mode
  * (the value is the request body as received, metadata travels in {@code ce_*} headers).
@@ -24,6 +28,18 @@ public final class CloudEventHeaders {
   public static final String SPEC_VERSION_VALUE = "1.0";
 
   private CloudEventHeaders() {}
+
+  /** Just the trace context of {@code headers}, for a record derived from one that carries no other header. */
+  public static Headers traceContextOf(Headers headers) {
+    RecordHeaders trace = new RecordHeaders();
+    for (String name : new String[] {TRACEPARENT, TRACESTATE}) {
+      Header header = headers.lastHeader(name);
+      if (header != null) {
+        trace.add(name, header.value());
+      }
+    }
+    return trace;
+  }
 
   /** {@code ce_source} of a webhook: the URL path without the event key or the query. */
   public static String source(String provider, String tenant) {
