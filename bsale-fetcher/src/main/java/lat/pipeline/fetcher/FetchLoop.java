@@ -19,6 +19,7 @@ import lat.pipeline.fetcher.coalesce.PendingFetch;
 import lat.pipeline.fetcher.limits.CompanyLimits;
 import lat.pipeline.fetcher.parking.ParkingLot;
 import lat.pipeline.schemas.FetchRequests;
+import lat.pipeline.kafka.ConsumerLag;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +45,8 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(FetchLoop.class);
   private static final Duration POLL = Duration.ofMillis(20);
+  /** The loop turns every few milliseconds; the lag gauge needs no more than a reading a second. */
+  private static final Duration LAG_READING_EVERY = Duration.ofSeconds(1);
   private static final Duration COMMIT_EVERY = Duration.ofMillis(200);
 
   private final Consumer<String, byte[]> consumer;
@@ -71,6 +74,7 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
   private int inFlight;
   private boolean paused;
   private Instant lastCommit = Instant.EPOCH;
+  private Instant lastLagReading = Instant.EPOCH;
   private Instant nextTokenReload;
 
   FetchLoop(Consumer<String, byte[]> consumer, String requestsTopic, ResourceFetcher fetcher,
@@ -108,6 +112,10 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
         dispatch();
         backpressure();
         metrics.load(inFlight, buffered());
+        if (Duration.between(lastLagReading, now).compareTo(LAG_READING_EVERY) >= 0) {
+          metrics.consumerLag(requestsTopic, ConsumerLag.records(consumer.metrics(), requestsTopic, clientId -> true));
+          lastLagReading = now;
+        }
         metrics.parkedWaiting(parking.waitingByCompany());
         if (Duration.between(lastCommit, now).compareTo(COMMIT_EVERY) >= 0) {
           commitAsync();

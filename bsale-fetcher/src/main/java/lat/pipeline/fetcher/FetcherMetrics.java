@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The fetcher's figures, tagged by company ({@code cpnId}, never a token): API calls by status,
@@ -19,6 +20,7 @@ public final class FetcherMetrics {
   private final Map<String, AtomicInteger> parkedWaiting = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger queued = new AtomicInteger();
+  private final Map<String, AtomicLong> consumerLag = new ConcurrentHashMap<>();
 
   public FetcherMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -70,6 +72,12 @@ public final class FetcherMetrics {
   void load(int inFlightNow, int queuedNow) {
     inFlight.set(inFlightNow);
     queued.set(queuedNow);
+  }
+
+  /** Fetch requests not yet read, summed over the partitions this instance holds (the consumer's records-lag). */
+  void consumerLag(String topic, double records) {
+    consumerLag.computeIfAbsent(topic, t -> registry.gauge("bsale_fetcher_consumer_lag_records",
+        io.micrometer.core.instrument.Tags.of("topic", t), new AtomicLong())).set(Math.round(records));
   }
 
   public double count(String name, String company) {

@@ -336,6 +336,23 @@ class BsaleFetcherTest {
   }
 
   @Test
+  void theTraceContextOfAFetchRequestTravelsOnToItsResourceAndTheConsumerLagIsExported() throws Exception {
+    bsale.stubFor(get(urlEqualTo("/v1/products/2402.json")).willReturn(aResponse().withStatus(404).withBody("{}")));
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    FetchRequests.Request request =
+        BsaleNotifications.fetchRequest("gone", notification(24, "product", "2402", null, 1_700_000_001L));
+
+    sendValue("gone", FetchRequests.encode(request), request.deliveryId(),
+        CloudEventHeaders.TRACEPARENT, traceparent, CloudEventHeaders.TRACESTATE, "bsale=1");
+
+    ConsumerRecord<String, byte[]> resource = awaitOne(r -> request.deliveryId().equals(header(r, BsaleResources.DELIVERY_ID)));
+    assertThat(header(resource, CloudEventHeaders.TRACEPARENT)).isEqualTo(traceparent);
+    assertThat(header(resource, CloudEventHeaders.TRACESTATE)).isEqualTo("bsale=1");
+    awaitUntil(Duration.ofSeconds(10), () -> fetcher.metrics().registry().find("bsale_fetcher_consumer_lag_records")
+        .tag("topic", REQUESTS.name()).gauge() != null);
+  }
+
+  @Test
   void aResourceBsaleNoLongerHasBecomesADeletion() throws Exception {
     bsale.stubFor(get(urlEqualTo("/v1/products/2401.json")).willReturn(aResponse().withStatus(404)
         .withBody("{\"error\":\"not found\"}")));
@@ -434,8 +451,13 @@ class BsaleFetcherTest {
     return sendValue(tenant, FetchRequests.encode(request), request.deliveryId());
   }
 
-  private static RecordMetadata sendValue(String tenant, byte[] value, String deliveryId) throws Exception {
+  /** @param moreHeaders name, value, name, value... */
+  private static RecordMetadata sendValue(String tenant, byte[] value, String deliveryId, String... moreHeaders)
+      throws Exception {
     RecordHeaders headers = new RecordHeaders();
+    for (int i = 0; i < moreHeaders.length; i += 2) {
+      headers.add(moreHeaders[i], bytes(moreHeaders[i + 1]));
+    }
     headers.add(CloudEventHeaders.SPEC_VERSION, bytes("1.0"));
     headers.add(CloudEventHeaders.ID, bytes(UUID.randomUUID().toString()));
     headers.add(CloudEventHeaders.SOURCE, bytes(CloudEventHeaders.source("bsale", tenant)));

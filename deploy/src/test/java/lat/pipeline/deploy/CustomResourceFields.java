@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The fields of the Prometheus operator's ServiceMonitor (v0.93) that k8s/ may use, enough to
+ * The fields of the Prometheus operator's ServiceMonitor and PrometheusRule (v0.93) that k8s/ may use, enough to
  * catch a misspelt or misplaced field; Strimzi's resources bind to Strimzi's own model instead
  * ({@link StrimziModel}). Paths are dotted; {@code []} stands for every item of a list. Values under a
  * path that is not listed (e.g. relabelings) are not checked.
@@ -22,7 +22,11 @@ final class CustomResourceFields {
           "spec.selector", Set.of("matchLabels", "matchExpressions"),
           "spec.endpoints[]", Set.of("port", "targetPort", "path", "scheme", "params", "interval", "scrapeTimeout",
               "honorLabels", "honorTimestamps", "relabelings", "metricRelabelings", "tlsConfig", "authorization",
-              "basicAuth", "bearerTokenSecret", "followRedirects", "enableHttp2", "filterRunning")));
+              "basicAuth", "bearerTokenSecret", "followRedirects", "enableHttp2", "filterRunning")),
+      "monitoring.coreos.com/v1/PrometheusRule", Map.of(
+          "spec", Set.of("groups"),
+          "spec.groups[]", Set.of("name", "labels", "interval", "query_offset", "limit", "partial_response_strategy", "rules"),
+          "spec.groups[].rules[]", Set.of("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations")));
 
   private CustomResourceFields() {}
 

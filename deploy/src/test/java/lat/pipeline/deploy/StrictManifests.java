@@ -44,7 +44,8 @@ import tools.jackson.databind.module.SimpleModule;
  * Strimzi's resources bind the same way to Strimzi's own model ({@code io.strimzi:api}, the release
  * the README names), and {@link StrimziModel} adds what binding alone lets through: a required
  * field left out, a value the model does not know (its enums read those as null). The
- * Prometheus operator's ServiceMonitor has no classes here: it binds as
+ * Prometheus operator's ServiceMonitor and PrometheusRule have no classes here (fabric8's monitoring
+ * model is not published for this release): they bind as
  * {@link GenericKubernetesResource} (metadata still strict) and its spec is checked against
  * {@link CustomResourceFields}.
  */
@@ -73,7 +74,7 @@ final class StrictManifests {
       "kafka.strimzi.io/v1/KafkaUser", KafkaUser.class);
 
   /** Custom resources without model classes here, by apiVersion and kind. */
-  static final Set<String> CUSTOM = Set.of("monitoring.coreos.com/v1/ServiceMonitor");
+  static final Set<String> CUSTOM = Set.of("monitoring.coreos.com/v1/ServiceMonitor", "monitoring.coreos.com/v1/PrometheusRule");
 
   private static final Map<String, Class<? extends HasMetadata>> MODELS = new HashMap<>(BUILT_IN);
 

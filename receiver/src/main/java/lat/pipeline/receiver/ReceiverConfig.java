@@ -24,7 +24,8 @@ public record ReceiverConfig(
     Duration spoolWriteTimeout,
     TopicSettings topics,
     CredentialStore credentials,
-    Limits limits) {
+    Limits limits,
+    lat.pipeline.receiver.health.SilenceRule silence) {
 
   /** What keeps a public endpoint safe: sizes, times, connections, failed logins, trusted proxies. */
   public record Limits(
@@ -84,7 +85,8 @@ public record ReceiverConfig(
             env.string("OBUMA_API_KEYS", ""),
             env.string("OBUMA_CLIENT_SECRETS", ""),
             secretsDir),
-        Limits.fromEnv(env));
+        Limits.fromEnv(env),
+        lat.pipeline.receiver.health.SilenceRule.fromEnv(env));
   }
 
   /** The largest raw record: what the producer's requests and the raw topics must take. */

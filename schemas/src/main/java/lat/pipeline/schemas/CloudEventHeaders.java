@@ -1,5 +1,9 @@
 package lat.pipeline.schemas;
 
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
 /**
  * Record headers of the raw topics: the CloudEvents Kafka protocol binding in binary mode
  * (the value is the request body as received, metadata travels in {@code ce_*} headers).
@@ -14,10 +18,28 @@ public final class CloudEventHeaders {
   public static final String TENANT = "tenant";
   /** {@code true} when the record went through the receiver's local spool (the broker was slow or down). */
   public static final String SPOOLED = "spooled";
+  /**
+   * W3C trace context of the webhook request (or a new one when it had none), as OpenTelemetry's
+   * Kafka instrumentation names it; every record derived from the raw one carries it on.
+   */
+  public static final String TRACEPARENT = "traceparent";
+  public static final String TRACESTATE = "tracestate";
 
   public static final String SPEC_VERSION_VALUE = "1.0";
 
   private CloudEventHeaders() {}
+
+  /** Just the trace context of {@code headers}, for a record derived from one that carries no other header. */
+  public static Headers traceContextOf(Headers headers) {
+    RecordHeaders trace = new RecordHeaders();
+    for (String name : new String[] {TRACEPARENT, TRACESTATE}) {
+      Header header = headers.lastHeader(name);
+      if (header != null) {
+        trace.add(name, header.value());
+      }
+    }
+    return trace;
+  }
 
   /** {@code ce_source} of a webhook: the URL path without the event key or the query. */
   public static String source(String provider, String tenant) {

@@ -1,12 +1,25 @@
 package lat.pipeline.normalizer.health;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import lat.pipeline.kafka.ConsumerLag;
 import lat.pipeline.normalizer.topology.NormalizationPath;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 /** Counts what the normalizer chose not to emit, and why: the figures an operator watches. */
 public final class NormalizerMetrics {
+
+  private static final List<String> LAGGING_TOPICS = Stream.concat(Topics.RAW.stream(), Stream.of(Topics.RAW_BSALE_RESOURCES))
+      .map(Topic::name).toList();
 
   private final MeterRegistry registry;
 
@@ -17,6 +30,24 @@ public final class NormalizerMetrics {
   /** For tests that look at the counts without exporting them. */
   public static NormalizerMetrics inMemory() {
     return new NormalizerMetrics(new SimpleMeterRegistry());
+  }
+
+  /**
+   * {@code normalizer_consumer_lag_records{topic}}: raw records not yet read, summed over the partitions
+   * this instance holds, from the stream threads' main consumers (not the restore or global ones).
+   */
+  public void bindConsumerLag(Supplier<Map<MetricName, ? extends Metric>> streamsMetrics) {
+    for (String topic : LAGGING_TOPICS) {
+      Gauge.builder("normalizer_consumer_lag_records", streamsMetrics,
+              metrics -> ConsumerLag.records(metrics.get(), topic, NormalizerMetrics::isMainConsumer))
+          .description("Raw records behind the end of the topic, over the partitions this instance holds")
+          .tag("topic", topic)
+          .register(registry);
+    }
+  }
+
+  private static boolean isMainConsumer(String clientId) {
+    return clientId.endsWith("-consumer") && !clientId.endsWith("-restore-consumer") && !clientId.endsWith("-global-consumer");
   }
 
   public void duplicate(String provider) {

@@ -7,6 +7,7 @@ import lat.pipeline.normalizer.dlq.DeadLetters;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.topology.CanonicalTopics;
 import lat.pipeline.normalizer.topology.NormalizationPath;
+import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.Topic;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -77,7 +77,9 @@ final class CanonicalWriter implements AutoCloseable {
       deadLetter(source, "serialize", DeadLetters.describe(e));
       return false;
     }
-    send(new ProducerRecord<>(topic.name(), null, record.key(), value, new RecordHeaders()));
+    // Only the trace context of the raw record: what replay and re-drive write needs no other header.
+    send(new ProducerRecord<>(topic.name(), null, record.key(), value,
+        CloudEventHeaders.traceContextOf(source.raw().headers())));
     return true;
   }
 

@@ -58,6 +58,7 @@ class ReplayAndRedriveTest {
 
   private static final Duration RETENTION = Duration.ofDays(7);
 
+  private static final String TRACEPARENT = "00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
   private final String tenant = "replay" + UUID.randomUUID().toString().substring(0, 8);
 
   @BeforeAll
@@ -90,6 +91,15 @@ class ReplayAndRedriveTest {
     assertThat(after.stream().filter(c -> c.getId().equals("2")).map(Customer::getLegalName))
         .containsExactly("Beto", "BETO (CORREGIDO)");
     assertThat(after.stream().filter(c -> !c.getId().equals("2"))).hasSize(3);
+    // Fails on main before this change: what replay wrote carried no headers, so no trace context.
+    List<String> traces = new ArrayList<>();
+    BoundedRead.of(SharedKafka.broker().bootstrapServers(), Topics.CANONICAL_CUSTOMERS.name(), null, null).forEach(record -> {
+      if (record.key().equals("alegra:" + tenant + ":2")) {
+        var trace = record.headers().lastHeader(CloudEventHeaders.TRACEPARENT);
+        traces.add(trace == null ? null : new String(trace.value(), StandardCharsets.UTF_8));
+      }
+    });
+    assertThat(traces).containsExactly(TRACEPARENT, TRACEPARENT);
   }
 
   // Fails on main before this change: "Eva" was an earlier version of client 5, so the corrected
@@ -301,6 +311,7 @@ class ReplayAndRedriveTest {
       headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
       headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
       headers.add(CloudEventHeaders.TIME, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+      headers.add(CloudEventHeaders.TRACEPARENT, TRACEPARENT.getBytes(StandardCharsets.UTF_8));
       producer.send(new ProducerRecord<>(topic, null, tenant, body.getBytes(StandardCharsets.UTF_8), headers));
     }
   }

@@ -3,6 +3,7 @@ package lat.pipeline.receiver.durability;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.Topic;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,7 +12,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * One accepted webhook request and the raw record it becomes: the body byte for byte as the value,
  * CloudEvents metadata in headers. Keyed by tenant so that a tenant's events stay in order on one
- * partition, which keeps every entity's changes in order for the normalizer.
+ * partition, which keeps every entity's changes in order for the normalizer. {@code traceContext}
+ * holds the W3C headers ({@code traceparent}, {@code tracestate}) the record carries on.
  */
 public record IncomingWebhook(
     String id,
@@ -21,6 +23,7 @@ public record IncomingWebhook(
     String eventKey,
     String contentType,
     Instant receivedAt,
+    Map<String, String> traceContext,
     byte[] body) {
 
   /** The raw record; {@code spooled} says whether it went through the local spool on its way. */
@@ -34,6 +37,7 @@ public record IncomingWebhook(
     header(headers, CloudEventHeaders.CONTENT_TYPE, contentType);
     header(headers, CloudEventHeaders.TENANT, tenant);
     header(headers, CloudEventHeaders.SPOOLED, Boolean.toString(spooled));
+    traceContext.forEach((name, value) -> header(headers, name, value));
     return new ProducerRecord<>(topic.name(), null, receivedAt.toEpochMilli(), tenant, body, headers);
   }
 

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,11 @@ public final class ReceiverMetrics implements AutoCloseable {
         .description("Spooled records the broker refused for good, kept in the spool's quarantine directory").register(registry);
     Gauge.builder("receiver_spool_writable", spool, s -> s.lastWriteError() == null ? 1 : 0)
         .description("1 while the spool can be written, 0 after a disk error").register(registry);
+  }
+
+  /** The silence watchdog, exporting its figures here. */
+  public TrafficWatchdog trafficWatchdog(SilenceRule rule, Clock clock) {
+    return new TrafficWatchdog(rule, clock, registry);
   }
 
   public void count(String provider, Outcome outcome) {

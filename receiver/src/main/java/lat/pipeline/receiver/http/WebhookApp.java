@@ -3,6 +3,7 @@ package lat.pipeline.receiver.http;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import java.time.Clock;
 import java.util.Map;
 import org.eclipse.jetty.server.ConnectionLimit;
 import lat.pipeline.receiver.ReceiverConfig;
@@ -11,6 +12,7 @@ import lat.pipeline.receiver.auth.FailedAuthLimiter;
 import lat.pipeline.receiver.durability.RawEventPublisher;
 import lat.pipeline.receiver.health.Readiness;
 import lat.pipeline.receiver.health.ReceiverMetrics;
+import lat.pipeline.receiver.health.TrafficWatchdog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ public final class WebhookApp {
       Readiness readiness,
       ReceiverMetrics metrics) {
     ReceiverConfig.Limits limits = config.limits();
+    TrafficWatchdog watchdog = metrics.trafficWatchdog(config.silence(), Clock.systemUTC());
     WebhookHandler webhooks = new WebhookHandler(
         config.credentials(),
         new ClientAddress(limits.trustedProxies()),
@@ -35,6 +38,7 @@ public final class WebhookApp {
         limits.obumaMaxClockSkew(),
         publisher,
         metrics,
+        watchdog,
         config.maxBodyBytes(),
         config.retryAfterSeconds());
     Javalin app =
@@ -75,6 +79,8 @@ public final class WebhookApp {
               "oldestAgeSeconds", readiness.spool().oldestAgeMillis() / 1000,
               "quarantined", readiness.spool().quarantine().count())));
     });
+    // Internal, like /metrics: the Ingress routes only /webhooks to the receiver.
+    app.get("/ops/traffic", ctx -> ctx.json(TrafficReport.of(watchdog)));
     app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
 
     app.exception(HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error", e.getMessage())));

@@ -25,6 +25,7 @@ import lat.pipeline.receiver.durability.RawEventPublisher;
 import lat.pipeline.receiver.durability.RawEventPublisher.Durability;
 import lat.pipeline.receiver.health.ReceiverMetrics;
 import lat.pipeline.receiver.health.ReceiverMetrics.Outcome;
+import lat.pipeline.receiver.health.TrafficWatchdog;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ final class WebhookHandler {
   private final Duration obumaMaxSkew;
   private final RawEventPublisher publisher;
   private final ReceiverMetrics metrics;
+  private final TrafficWatchdog watchdog;
   private final int maxBodyBytes;
   private final String retryAfterSeconds;
 
@@ -56,6 +58,7 @@ final class WebhookHandler {
       Duration obumaMaxSkew,
       RawEventPublisher publisher,
       ReceiverMetrics metrics,
+      TrafficWatchdog watchdog,
       int maxBodyBytes,
       int retryAfterSeconds) {
     this.credentials = credentials;
@@ -64,6 +67,7 @@ final class WebhookHandler {
     this.obumaMaxSkew = obumaMaxSkew;
     this.publisher = publisher;
     this.metrics = metrics;
+    this.watchdog = watchdog;
     this.maxBodyBytes = maxBodyBytes;
     this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
   }
@@ -89,8 +93,9 @@ final class WebhookHandler {
     }
     byte[] body = readBoundedBody(ctx, provider);
     if (body.length == 0) {
-      // Alegra checks a new subscription URL with an empty POST: answer it, store nothing.
+      // Alegra checks a new subscription URL with an empty POST: answer it, store nothing (it is traffic).
       metrics.count(provider, Outcome.EMPTY);
+      watchdog.arrived(provider, tenant);
       ctx.json(Map.of("stored", false));
       return;
     }
@@ -106,6 +111,7 @@ final class WebhookHandler {
         refuseFailedLogin(ctx, provider, caller, "OBUMA signature refused: " + verdict.reason);
       }
     }
+    watchdog.arrived(provider, tenant);
     IncomingWebhook webhook =
         new IncomingWebhook(
             EventIds.next(),
@@ -115,6 +121,7 @@ final class WebhookHandler {
             eventKey,
             contentTypeOf(ctx),
             Instant.now(),
+            TraceContexts.of(ctx),
             body);
     ctx.future(() -> publisher.publish(webhook).handle((durability, failure) -> {
       Throwable error = failure instanceof CompletionException ? failure.getCause() : failure;

@@ -99,7 +99,7 @@ class PublisherOrderAndQuarantineTest {
 
   private static IncomingWebhook webhook(String body) {
     return new IncomingWebhook(EventIds.next(), Topics.RAW_NINOX, "ninox", "acme", null, "application/json",
-        Instant.now(), body.getBytes(StandardCharsets.UTF_8));
+        Instant.now(), java.util.Map.of(), body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static void await(CountDownLatch latch) {
