@@ -3,10 +3,15 @@ package lat.pipeline.normalizer.topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.schemas.FetchRequests;
+import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.Metadata;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -16,10 +21,18 @@ import org.apache.kafka.common.header.Headers;
  * earlier raw record, than the last one emitted for the entity) and a no-op (the same content as the
  * last state emitted for the entity, never "any state seen before"). What cannot be mapped, and a
  * raw record the mapper turns into nothing, is a dead letter: no raw record vanishes.
+ *
+ * <p>Where the provider's prices, stock and document lines name only a variant ({@link VariantJoin}),
+ * each is completed from the variant table before these checks; one whose variant is not known yet
+ * is held by the state with a fetch of the variant, and emitted when the variant's record passes
+ * here. A state that cannot hold (replay and re-drive, which read history) dead-letters it instead,
+ * for a re-drive once the variant is known. An entity's deletion is emitted as its DELETED record
+ * followed by a tombstone (a null value) for the same key, so that a compacted topic forgets it.
  */
 public final class NormalizationPath {
 
   public static final String STEP_HEADERS = "headers";
+  public static final String STEP_JOIN = "join";
 
   /** One record of a raw topic, as read. */
   public record RawRecord(String topic, int partition, long offset, long timestamp, Headers headers, byte[] value) {}
@@ -33,6 +46,31 @@ public final class NormalizationPath {
     LastEmitted lastEmitted(String entityKey);
 
     void emitted(String entityKey, LastEmitted last);
+
+    /** What the variant table says of a variant, by its key ({@link VariantJoin#variantKey}); null when not known. */
+    VariantJoin.KnownVariant variant(String variantKey);
+
+    void variantEmitted(String variantKey, VariantJoin.KnownVariant variant);
+
+    /**
+     * Holds a record until its variant is known; true when it is the first record held for that
+     * variant (so the variant is to be fetched).
+     *
+     * @throws UnsupportedOperationException when this state cannot hold records
+     */
+    default boolean hold(String variantKey, CanonicalRecord record) {
+      throw new UnsupportedOperationException("this state does not hold records");
+    }
+
+    /** Whether {@link #hold} works; replay and re-drive read history and cannot wait for a fetch. */
+    default boolean holds() {
+      return false;
+    }
+
+    /** The records held for a variant, in the order they were held, forgotten by the state. */
+    default List<CanonicalRecord> release(String variantKey) {
+      return List.of();
+    }
   }
 
   /** Why a canonical record was not emitted. */
@@ -41,15 +79,21 @@ public final class NormalizationPath {
   /** What became of one raw record. */
   public sealed interface Outcome {}
 
-  /** The records to emit, in order, and why the others were not; both may be empty (nothing to emit). */
-  public record Records(List<CanonicalRecord> emit, List<Skip> skipped) implements Outcome {}
+  /**
+   * The records to emit, in order (a tombstone is a record with a null value), why the others were
+   * not, how many were held for a variant, and the variant fetches to request; all may be empty.
+   */
+  public record Records(List<CanonicalRecord> emit, List<Skip> skipped, int held, List<FetchRequests.Request> fetch)
+      implements Outcome {}
 
   public record DeadLetter(String step, String reason) implements Outcome {}
 
   private final ProviderMapper mapper;
+  private final Optional<VariantJoin> join;
 
   public NormalizationPath(ProviderMapper mapper) {
     this.mapper = mapper;
+    this.join = VariantJoin.of(mapper);
   }
 
   public ProviderMapper mapper() {
@@ -70,22 +114,86 @@ public final class NormalizationPath {
     if (mapped.isEmpty()) {
       return new DeadLetter(MappingResult.Failed.MAP, "The " + mapper.provider() + " mapper produced no record");
     }
-    List<CanonicalRecord> emit = new ArrayList<>(mapped.size());
-    List<Skip> skipped = new ArrayList<>();
+    Step step = new Step(event.get(), raw.timestamp(), state);
     for (CanonicalRecord record : mapped) {
-      Skip skip = decide(record, raw.timestamp(), state);
-      if (skip == null) {
-        emit.add(record);
+      List<String> unknown = join.isEmpty() ? List.of() : unknownVariants(record, state);
+      if (unknown.isEmpty()) {
+        step.decide(join.isEmpty() ? record : VariantJoin.complete(record, state::variant), true);
+      } else if (!state.holds()) {
+        return new DeadLetter(STEP_JOIN, "variant " + unknown.get(0) + " of " + record.key()
+            + " is not known yet; re-drive it once the variant has been fetched");
+      } else if (!state.firstSighting(record.eventId(), raw.timestamp())) {
+        step.skipped.add(Skip.DUPLICATE);
       } else {
-        skipped.add(skip);
+        step.hold(record, unknown);
       }
     }
-    return new Records(emit, skipped);
+    return new Records(step.emit, step.skipped, step.held, step.fetch);
+  }
+
+  private static List<String> unknownVariants(CanonicalRecord record, State state) {
+    return VariantJoin.variantKeys(record).stream().filter(key -> state.variant(key) == null).toList();
+  }
+
+  /** What one raw record yields, gathered as its canonical records are decided. */
+  private final class Step {
+    final RawEvent raw;
+    final long now;
+    final State state;
+    final List<CanonicalRecord> emit = new ArrayList<>();
+    final List<Skip> skipped = new ArrayList<>();
+    final List<FetchRequests.Request> fetch = new ArrayList<>();
+    int held;
+
+    Step(RawEvent raw, long now, State state) {
+      this.raw = raw;
+      this.now = now;
+      this.state = state;
+    }
+
+    /** Emits the record unless it is a duplicate (checked unless it was when held), stale or a no-op. */
+    void decide(CanonicalRecord record, boolean checkDuplicate) {
+      Skip skip = NormalizationPath.decide(record, now, state, checkDuplicate);
+      if (skip != null) {
+        skipped.add(skip);
+        return;
+      }
+      emit.add(record);
+      if (isDeletion(record)) {
+        emit.add(new CanonicalRecord(record.entity(), record.key(), null, record.eventId(), record.sourceTime()));
+      }
+      var variant = VariantJoin.variantOf(record);
+      if (variant != null && join.isPresent()) {
+        String variantKey = VariantJoin.variantKey(variant.getMetadata(), variant.getId());
+        state.variantEmitted(variantKey, VariantJoin.KnownVariant.of(variant).orElse(state.variant(variantKey)));
+        for (CanonicalRecord waiting : state.release(variantKey)) {
+          List<String> unknown = unknownVariants(waiting, state);
+          if (unknown.isEmpty()) {
+            decide(VariantJoin.complete(waiting, state::variant), false);
+          } else {
+            hold(waiting, unknown);
+          }
+        }
+      }
+    }
+
+    /**
+     * Held under its first unknown variant, fetched unless a record held before awaits it already;
+     * the other unknown variants are fetched too (a repeated fetch is answered as unchanged).
+     */
+    void hold(CanonicalRecord record, List<String> unknown) {
+      held++;
+      boolean first = state.hold(unknown.get(0), record);
+      for (int i = first ? 0 : 1; i < unknown.size(); i++) {
+        String variantKey = unknown.get(i);
+        fetch.add(join.orElseThrow().fetch(raw, variantKey.substring(variantKey.lastIndexOf(':') + 1)));
+      }
+    }
   }
 
   /** Null to emit (and remember the record as the entity's last state), or why not. */
-  private static Skip decide(CanonicalRecord record, long now, State state) {
-    if (!state.firstSighting(record.eventId(), now)) {
+  private static Skip decide(CanonicalRecord record, long now, State state, boolean checkDuplicate) {
+    if (checkDuplicate && !state.firstSighting(record.eventId(), now)) {
       return Skip.DUPLICATE;
     }
     LastEmitted candidate = LastEmitted.of(record.value());
@@ -100,5 +208,11 @@ public final class NormalizationPath {
     }
     state.emitted(record.entityKey(), candidate);
     return null;
+  }
+
+  private static boolean isDeletion(CanonicalRecord record) {
+    SpecificRecord value = record.value();
+    Metadata metadata = (Metadata) value.get(value.getSchema().getField("metadata").pos());
+    return record.entity() != CanonicalEntity.EVENT && metadata.getAction() == Action.DELETED;
   }
 }

@@ -13,6 +13,7 @@ import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
 import lat.pipeline.schemas.BsaleResources;
+import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
 import lat.pipeline.schemas.canonical.Action;
@@ -49,10 +50,24 @@ public final class BsaleMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
+  /** The fetch of a variant that a record of this raw event names (see {@link BsaleNotification#variantToFetch}). */
+  public static FetchRequests.Request variantFetch(RawEvent raw, String variantId) {
+    JsonFields envelope = envelope(raw);
+    BsaleNotification notification = notification(envelope);
+    return notification.variantToFetch(variantId).fetchRequest(raw.tenant());
+  }
+
+  private static JsonFields envelope(RawEvent raw) {
+    return JsonFields.of(Json.parse(raw.body(), "body"), "body");
+  }
+
+  private static BsaleNotification notification(JsonFields envelope) {
+    return BsaleNotification.parse(envelope.node(BsaleResources.NOTIFICATION), "body." + BsaleResources.NOTIFICATION);
+  }
+
   private static List<CanonicalRecord> mapOrThrow(RawEvent raw) {
-    JsonFields envelope = JsonFields.of(Json.parse(raw.body(), "body"), "body");
-    BsaleNotification notification =
-        BsaleNotification.parse(envelope.node(BsaleResources.NOTIFICATION), "body." + BsaleResources.NOTIFICATION);
+    JsonFields envelope = envelope(raw);
+    BsaleNotification notification = notification(envelope);
     int status = Lenient.decimal(envelope.peek(BsaleResources.STATUS)).map(java.math.BigDecimal::intValue).orElse(-1);
     String request = Lenient.text(envelope.peek(BsaleResources.REQUEST)).orElse("?");
     String deliveryId = notification.deliveryId(raw.tenant());
@@ -61,6 +76,7 @@ public final class BsaleMapper implements ProviderMapper {
         Action action = switch (notification.verb()) {
           case "post" -> Action.CREATED;
           case "put" -> Action.UPDATED;
+          case BsaleNotification.FETCH_VERB -> Action.UPSERTED;
           default -> Action.UNKNOWN;
         };
         RecordBatch batch = new RecordBatch(raw, deliveryId, notification.eventType(), action, notification.sourceTime());
