@@ -17,10 +17,15 @@ public record LastEmitted(String fingerprint, Long sourceTime, String rawTopic, 
   private static final String SEPARATOR = "|";
 
   public static LastEmitted of(SpecificRecord value) {
-    Metadata metadata = (Metadata) value.get(value.getSchema().getField("metadata").pos());
+    Metadata metadata = metadataOf(value);
     return new LastEmitted(ContentFingerprint.of(value),
         metadata.getOccurredAt() == null ? null : metadata.getOccurredAt().toEpochMilli(),
         metadata.getRawTopic(), metadata.getRawPartition(), metadata.getRawOffset());
+  }
+
+  /** The metadata every canonical value has. */
+  static Metadata metadataOf(SpecificRecord value) {
+    return (Metadata) value.get(value.getSchema().getField("metadata").pos());
   }
 
   /** True when this raw record lies before the one that was emitted last, on the same raw partition. */

@@ -11,6 +11,9 @@ import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Metadata;
+import lat.pipeline.schemas.canonical.Price;
+import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.Stock;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 
@@ -27,7 +30,10 @@ import org.apache.kafka.common.header.Headers;
  * is held by the state with a fetch of the variant, and emitted when the variant's record passes
  * here. A state that cannot hold (replay and re-drive, which read history) dead-letters it instead,
  * for a re-drive once the variant is known. An entity's deletion is emitted as its DELETED record
- * followed by a tombstone (a null value) for the same key, so that a compacted topic forgets it.
+ * followed by a tombstone (a null value) for the same key, so that a compacted topic forgets it;
+ * a product's deletion also retracts the prices and stock emitted for it (a tombstone for each, as
+ * far as the state remembers them), while a deactivated product keeps them ({@code active=false}
+ * on the product is the mark).
  */
 public final class NormalizationPath {
 
@@ -60,6 +66,14 @@ public final class NormalizationPath {
      */
     default boolean hold(String variantKey, CanonicalRecord record) {
       throw new UnsupportedOperationException("this state does not hold records");
+    }
+
+    /** Remembers that a price or stock record was emitted for a product ({@code {provider}:{tenant}:{product id}}). */
+    default void dependentEmitted(String product, String entityKey) {}
+
+    /** The entity keys of the prices and stock emitted for a product, forgotten by the state. */
+    default List<String> dependents(String product) {
+      return List.of();
     }
 
     /** Whether {@link #hold} works; replay and re-drive read history and cannot wait for a fetch. */
@@ -159,8 +173,15 @@ public final class NormalizationPath {
         return;
       }
       emit.add(record);
-      if (isDeletion(record)) {
-        emit.add(new CanonicalRecord(record.entity(), record.key(), null, record.eventId(), record.sourceTime()));
+      boolean deletion = isDeletion(record);
+      if (deletion) {
+        emit.add(tombstone(record.entity(), record.key(), record));
+      }
+      String product = productOf(record);
+      if (product != null && record.entity() == CanonicalEntity.PRODUCT && deletion) {
+        retractDependents(product, record);
+      } else if (product != null && record.entity() != CanonicalEntity.PRODUCT && !deletion) {
+        state.dependentEmitted(product, record.entityKey());
       }
       var variant = VariantJoin.variantOf(record);
       if (variant != null && join.isPresent()) {
@@ -174,6 +195,21 @@ public final class NormalizationPath {
             hold(waiting, unknown);
           }
         }
+      }
+    }
+
+    /**
+     * A tombstone for each price and stock of a deleted product; each is remembered as retracted at
+     * the deletion's place, so a later record for it is a change and an earlier one is stale.
+     */
+    private void retractDependents(String product, CanonicalRecord deletion) {
+      LastEmitted deleted = LastEmitted.of(deletion.value());
+      LastEmitted retracted = new LastEmitted(RETRACTED, deleted.sourceTime(), deleted.rawTopic(), deleted.rawPartition(),
+          deleted.rawOffset());
+      for (String entityKey : state.dependents(product)) {
+        int bar = entityKey.indexOf('|');
+        emit.add(tombstone(CanonicalEntity.valueOf(entityKey.substring(0, bar)), entityKey.substring(bar + 1), deletion));
+        state.emitted(entityKey, retracted);
       }
     }
 
@@ -210,9 +246,31 @@ public final class NormalizationPath {
     return null;
   }
 
-  private static boolean isDeletion(CanonicalRecord record) {
+  /** What the state remembers of a price or stock retracted with its product, in place of a fingerprint. */
+  static final String RETRACTED = "retracted";
+
+  private static CanonicalRecord tombstone(CanonicalEntity entity, String key, CanonicalRecord cause) {
+    return new CanonicalRecord(entity, key, null, cause.eventId(), cause.sourceTime());
+  }
+
+  /** {@code {provider}:{tenant}:{product id}} of a product, price or stock record; null for others or when unknown. */
+  private static String productOf(CanonicalRecord record) {
     SpecificRecord value = record.value();
-    Metadata metadata = (Metadata) value.get(value.getSchema().getField("metadata").pos());
-    return record.entity() != CanonicalEntity.EVENT && metadata.getAction() == Action.DELETED;
+    String productId = switch (record.entity()) {
+      case PRODUCT -> ((Product) value).getId();
+      case PRICE -> ((Price) value).getProductId();
+      case STOCK -> ((Stock) value).getProductId();
+      default -> null;
+    };
+    if (productId == null || productId.isEmpty()) {
+      return null;
+    }
+    Metadata metadata = LastEmitted.metadataOf(value);
+    return metadata.getProvider() + ":" + metadata.getTenant() + ":" + productId;
+  }
+
+
+  private static boolean isDeletion(CanonicalRecord record) {
+    return record.entity() != CanonicalEntity.EVENT && LastEmitted.metadataOf(record.value()).getAction() == Action.DELETED;
   }
 }

@@ -25,6 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class NormalizeRawRecords implements Processor<String, byte[], String, Normalized> {
 
+  /** Between the entity keys of one product's prices and stock (keys never hold a newline). */
+  private static final String DEPENDENTS_SEPARATOR = "\n";
+
   private final NormalizationPath path;
   private final Duration retention;
   private final NormalizerMetrics metrics;
@@ -33,7 +36,7 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
   private NormalizationPath.State state;
 
   /** The names of the stores; {@code variants} and {@code held} are null without a variant join. */
-  record Stores(String seenEvents, String lastEmitted, String variants, String held) {}
+  record Stores(String seenEvents, String lastEmitted, String dependents, String variants, String held) {}
 
   NormalizeRawRecords(NormalizationPath path, Stores stores, Duration retention, NormalizerMetrics metrics) {
     this.path = path;
@@ -47,6 +50,7 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
     this.context = context;
     SeenEventIds seen = new SeenEventIds(context.getStateStore(stores.seenEvents()), retention);
     KeyValueStore<String, String> lastEmitted = context.getStateStore(stores.lastEmitted());
+    KeyValueStore<String, String> dependents = context.getStateStore(stores.dependents());
     KeyValueStore<String, String> variants = stores.variants() == null ? null : context.getStateStore(stores.variants());
     KeyValueStore<String, byte[]> held = stores.held() == null ? null : context.getStateStore(stores.held());
     this.state = new NormalizationPath.State() {
@@ -64,6 +68,20 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
       @Override
       public void emitted(String entityKey, LastEmitted last) {
         lastEmitted.put(entityKey, last.encode());
+      }
+
+      @Override
+      public void dependentEmitted(String product, String entityKey) {
+        String known = dependents.get(product);
+        if (known == null || !List.of(known.split(DEPENDENTS_SEPARATOR)).contains(entityKey)) {
+          dependents.put(product, known == null ? entityKey : known + DEPENDENTS_SEPARATOR + entityKey);
+        }
+      }
+
+      @Override
+      public List<String> dependents(String product) {
+        String known = dependents.delete(product);
+        return known == null ? List.of() : List.of(known.split(DEPENDENTS_SEPARATOR));
       }
 
       @Override

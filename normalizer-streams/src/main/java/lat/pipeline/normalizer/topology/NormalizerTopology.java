@@ -2,6 +2,8 @@ package lat.pipeline.normalizer.topology;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.dlq.DeadLetters;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
@@ -52,10 +54,10 @@ public final class NormalizerTopology {
     String provider = mapper.provider();
     boolean joinsVariants = VariantJoin.of(mapper).isPresent();
     NormalizeRawRecords.Stores stores = new NormalizeRawRecords.Stores(seenEventsStore(provider), lastEmittedStore(provider),
-        joinsVariants ? provider + "-variants" : null, joinsVariants ? provider + "-held-for-variant" : null);
+        provider + "-dependents", joinsVariants ? provider + "-variants" : null, joinsVariants ? provider + "-held-for-variant" : null);
     addStores(builder, stores);
-    String[] storeNames = java.util.stream.Stream.of(stores.seenEvents(), stores.lastEmitted(), stores.variants(), stores.held())
-        .filter(java.util.Objects::nonNull).toArray(String[]::new);
+    String[] storeNames = Stream.of(stores.seenEvents(), stores.lastEmitted(), stores.dependents(), stores.variants(), stores.held())
+        .filter(Objects::nonNull).toArray(String[]::new);
     KStream<String, Normalized> normalized = readRaw(builder, mapper).process(
         () -> new NormalizeRawRecords(new NormalizationPath(mapper), stores, dedupeRetention, metrics),
         Named.as("normalize-" + provider), storeNames);
@@ -107,6 +109,9 @@ public final class NormalizerTopology {
     builder.addStateStore(SeenEventIds.storeBuilder(stores.seenEvents(), dedupeRetention));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(stores.lastEmitted()), Serdes.String(), Serdes.String()));
+    // The entity keys of each product's prices and stock, retracted when the product is deleted.
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(stores.dependents()), Serdes.String(), Serdes.String()));
     if (stores.variants() != null) {
       // The variant table: each variant's product id and SKU, from its last record.
       builder.addStateStore(Stores.keyValueStoreBuilder(

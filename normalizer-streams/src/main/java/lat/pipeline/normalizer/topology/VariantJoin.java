@@ -86,14 +86,14 @@ public final class VariantJoin {
     } else if (value instanceof Document document) {
       document.getLines().stream().map(DocumentLine::getVariantId).filter(id -> id != null).forEach(ids::add);
     }
-    Metadata metadata = metadata(value);
+    Metadata metadata = LastEmitted.metadataOf(value);
     return ids.stream().map(id -> variantKey(metadata, id)).toList();
   }
 
   /** The record with each variant's product id and SKU; every variant it names must be known. */
   static CanonicalRecord complete(CanonicalRecord record, Function<String, KnownVariant> table) {
     SpecificRecord value = record.value();
-    Metadata metadata = metadata(value);
+    Metadata metadata = LastEmitted.metadataOf(value);
     SpecificRecord joined;
     if (value instanceof Price price) {
       KnownVariant variant = table.apply(variantKey(metadata, price.getVariantId()));
@@ -120,7 +120,4 @@ public final class VariantJoin {
     return record.entity() == CanonicalEntity.VARIANT ? (ProductVariant) record.value() : null;
   }
 
-  private static Metadata metadata(SpecificRecord value) {
-    return (Metadata) value.get(value.getSchema().getField("metadata").pos());
-  }
 }

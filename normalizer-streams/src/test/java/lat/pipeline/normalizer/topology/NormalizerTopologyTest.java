@@ -432,6 +432,53 @@ class NormalizerTopologyTest {
     assertThat(metrics.count("normalizer_duplicates", "bsale")).isEqualTo(1.0);
   }
 
+  // Fails on main before this change: the item's prices and stock stayed in their topics after the item was deleted.
+  @Test
+  void aDeletedProductRetractsItsPricesAndStockWhileADeactivatedOneKeepsThem() throws Exception {
+    byte[] item = fixture("alegra/new-item.json");
+    pipe("alegra", item, null);
+    List<String> dependents = new java.util.ArrayList<>();
+    read(Topics.CANONICAL_PRICES).forEach(r -> dependents.add(r.key()));
+    read(Topics.CANONICAL_STOCK).forEach(r -> dependents.add(r.key()));
+    assertThat(dependents).contains("alegra:acme:865:123", "alegra:acme:865:124");
+
+    pipe("alegra", new String(item, StandardCharsets.UTF_8).replace("new-item", "edit-item")
+        .replace("\"active\"", "\"inactive\"").getBytes(StandardCharsets.UTF_8), null);
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).hasSize(2).last().satisfies(p -> assertThat(p.value().getActive()).isFalse());
+    // Deactivated: the prices stay (updated, as the edit repeats them), none is retracted.
+    assertThat(read(Topics.CANONICAL_PRICES)).isNotEmpty().allSatisfy(r -> assertThat(r.value()).isNotNull());
+    assertThat(read(Topics.CANONICAL_STOCK)).isNotEmpty().allSatisfy(r -> assertThat(r.value()).isNotNull());
+
+    pipe("alegra", "{\"subject\":\"delete-item\",\"message\":{\"id\":\"865\"}}".getBytes(StandardCharsets.UTF_8), null);
+
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).extracting(r -> r.value() == null ? null : r.value().getMetadata().getAction())
+        .containsExactly(Action.DELETED, null);
+    List<TestRecord<String, ? extends SpecificRecord>> retracted = new java.util.ArrayList<>(read(Topics.CANONICAL_PRICES));
+    retracted.addAll(read(Topics.CANONICAL_STOCK));
+    assertThat(retracted).extracting(TestRecord::key).containsExactlyInAnyOrderElementsOf(dependents);
+    assertThat(retracted).allSatisfy(r -> assertThat(r.value()).isNull());
+
+    // Created again: its prices are new again, not a no-op against what was retracted.
+    pipe("alegra", item, null);
+    assertThat(read(Topics.CANONICAL_PRICES)).extracting(TestRecord::key).contains("alegra:acme:865:123", "alegra:acme:865:124");
+  }
+
+  @Test
+  void aBsaleProductBsaleNoLongerHasRetractsTheStockOfItsVariants() throws Exception {
+    pipeResource(fixture("bsale/product.put.json"));
+    pipeResource(fixture("bsale/stock.put.json"));
+    assertThat(read(Topics.CANONICAL_STOCK)).hasSize(1);
+
+    pipeResource(("{\"notification\": {\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\","
+        + " \"send\": 1503600000}, \"request\": \"/v1/products/952.json\", \"status\": 404, \"body\": {\"error\": \"not found\"}}")
+        .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(read(Topics.CANONICAL_STOCK)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("bsale:acme:stock:7079:1");
+      assertThat(r.value()).isNull();
+    });
+  }
+
   /** A Bsale notification as the fetcher answers it (the simulator's data) on raw.bsale.resources. */
   private void pipeResource(byte[] notification) {
     pipeTo(Topics.RAW_BSALE_RESOURCES, "bsale", BsaleEnvelopes.envelope(notification));
