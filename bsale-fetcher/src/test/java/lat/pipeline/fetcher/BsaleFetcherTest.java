@@ -49,6 +49,7 @@ import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.ProductVariant;
 import lat.pipeline.schemas.canonical.Stock;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -161,11 +162,16 @@ class BsaleFetcherTest {
       assertThat(header(record, BsaleResources.DELIVERY_ID)).startsWith("bsale:" + tenant + ":2:");
       assertThat(Instant.parse(envelope.path("fetchedAt").asText())).isBefore(Instant.now().plusSeconds(1));
 
-      CanonicalRecord canonical = mapOne(record);
-      assertThat(canonical.eventId()).isEqualTo(header(record, BsaleResources.DELIVERY_ID));
+      // A product fetched with its variants expanded maps to the product, then one record per variant.
+      CanonicalRecord canonical = mapFirst(record);
+      assertThat(canonical.eventId()).startsWith(header(record, BsaleResources.DELIVERY_ID));
       switch (Fixtures.name(file).split("\\.")[0]) {
-        case "product" -> assertThat(((Product) canonical.value()).getName()).isEqualTo("Polera Piqué");
-        case "variant" -> assertThat(((Product) canonical.value()).getVariants().get(0).getSku()).isEqualTo("POL-PIQ-M-AZ");
+        case "product" -> {
+          assertThat(((Product) canonical.value()).getName()).isEqualTo("Polera Piqué");
+          assertThat(((Product) canonical.value()).getVariants()).extracting(v -> v.getSku())
+              .containsExactly("POL-PIQ-M-AZ", "POL-PIQ-L-AZ");
+        }
+        case "variant" -> assertThat(((ProductVariant) canonical.value()).getSku()).isEqualTo("POL-PIQ-M-AZ");
         case "price" -> assertThat(((Price) canonical.value()).getNet().getAmount()).isEqualByComparingTo("8395");
         case "stock" -> {
           Stock stock = (Stock) canonical.value();
@@ -274,7 +280,7 @@ class BsaleFetcherTest {
       assertThat(header(dead, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo(REQUESTS.name());
     }
     awaitUntil(Duration.ofSeconds(5), () -> committedOffset() > intruder.offset());
-    assertThat(bsale.findAll(getRequestedFor(urlMatching("/v1/products/9[89]01.json")))).isEmpty();
+    assertThat(bsale.findAll(getRequestedFor(urlMatching("/v1/products/9[89]01.json.*")))).isEmpty();
     assertThat(written.stream().noneMatch(r -> r.key().equals("intruder") || r.key().equals("nobody"))).isTrue();
   }
 
@@ -354,7 +360,7 @@ class BsaleFetcherTest {
 
   @Test
   void aResourceBsaleNoLongerHasBecomesADeletion() throws Exception {
-    bsale.stubFor(get(urlEqualTo("/v1/products/2401.json")).willReturn(aResponse().withStatus(404)
+    bsale.stubFor(get(urlPathEqualTo("/v1/products/2401.json")).willReturn(aResponse().withStatus(404)
         .withBody("{\"error\":\"not found\"}")));
 
     send("gone", notification(24, "product", "2401", null, 1_700_000_000L));
@@ -473,7 +479,7 @@ class BsaleFetcherTest {
     JsonNode node = JSON.readTree(Files.readAllBytes(Fixtures.root().resolve("bsale/" + fixture + ".json")));
     String id = node.path("resourceId").asText();
     String path = switch (node.path("topic").asText()) {
-      case "product" -> "/v1/products/" + id + ".json";
+      case "product" -> "/v1/products/" + id + ".json?expand=%5Bvariants%5D";
       case "variant" -> "/v1/variants/" + id + ".json";
       case "price" -> "/v1/price_lists/2/details.json?variantid=" + id;
       default -> "/v1/stocks.json?variantid=" + id + "&officeid=1";
@@ -551,6 +557,12 @@ class BsaleFetcherTest {
     return new RawEvent("bsale", header(record, CloudEventHeaders.TENANT), header(record, CloudEventHeaders.TYPE),
         header(record, CloudEventHeaders.ID), Instant.parse(header(record, CloudEventHeaders.TIME)), record.topic(),
         record.partition(), record.offset(), record.value());
+  }
+
+  private static CanonicalRecord mapFirst(ConsumerRecord<String, byte[]> record) {
+    MappingResult result = new BsaleMapper().map(raw(record));
+    assertThat(result).isInstanceOf(MappingResult.Mapped.class);
+    return ((MappingResult.Mapped) result).records().get(0);
   }
 
   private static CanonicalRecord mapOne(ConsumerRecord<String, byte[]> record) {

@@ -143,6 +143,8 @@ class KubernetesManifestsTest {
       assertThat(topic.getSpec().getPartitions()).as(name).isEqualTo(production ? 6 : 3);
       assertThat(topic.getSpec().getReplicas()).as(name).isEqualTo(production ? 3 : 1);
       assertThat(config.get("min.insync.replicas")).as(name).isEqualTo(production ? 2 : 1);
+      boolean entity = Topics.CANONICAL_ENTITIES.stream().anyMatch(t -> t.name().equals(name));
+      assertThat(config.get("cleanup.policy")).as(name).isEqualTo(entity ? "compact" : null);
       assertThat(topic.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "pipeline");
     });
   }

@@ -36,7 +36,7 @@ public final class TopicProvisioner {
               .map(
                   topic ->
                       new NewTopic(topic.name(), settings.partitions(), settings.replicationFactor())
-                          .configs(settings.configsFor(topic.role())))
+                          .configs(settings.configsFor(topic)))
               .toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).values().values().forEach(TopicProvisioner::awaitCreated);

@@ -48,6 +48,23 @@ public record TopicSettings(
     return maxBodyBytes + RAW_RECORD_OVERHEAD_BYTES;
   }
 
+  /**
+   * The configs a topic is created with: those of its role, and for the canonical entity topics
+   * ({@link Topics#CANONICAL_ENTITIES}) compaction on the entity key, keeping a deletion's tombstone
+   * as long as other topics keep their records, so a consumer that is at most that far behind still
+   * sees every deletion.
+   */
+  public Map<String, String> configsFor(Topic<?, ?> topic) {
+    Map<String, String> configs = configsFor(topic.role());
+    if (!Topics.CANONICAL_ENTITIES.contains(topic)) {
+      return configs;
+    }
+    Map<String, String> compacted = new java.util.HashMap<>(configs);
+    compacted.put("cleanup.policy", "compact");
+    compacted.put("delete.retention.ms", Long.toString(defaultRetentionMs < 0 ? Long.MAX_VALUE : defaultRetentionMs));
+    return Map.copyOf(compacted);
+  }
+
   public Map<String, String> configsFor(Topic.Role role) {
     long retention = role == Topic.Role.RAW ? rawRetentionMs : defaultRetentionMs;
     int minInsyncReplicas = Math.max(1, Math.min(2, replicationFactor - 1));

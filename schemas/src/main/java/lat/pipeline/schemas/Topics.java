@@ -9,6 +9,7 @@ import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.Event;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.ProductVariant;
 import lat.pipeline.schemas.canonical.Stock;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
@@ -62,6 +63,9 @@ public final class Topics {
       canonical("canonical.customers", Customer.getClassSchema());
   public static final Topic<String, Product> CANONICAL_PRODUCTS =
       canonical("canonical.products", Product.getClassSchema());
+  /** Variants on their own, where prices, stock and document lines name variants (Bsale). */
+  public static final Topic<String, ProductVariant> CANONICAL_VARIANTS =
+      canonical("canonical.variants", ProductVariant.getClassSchema());
   public static final Topic<String, Price> CANONICAL_PRICES = canonical("canonical.prices", Price.getClassSchema());
   public static final Topic<String, Stock> CANONICAL_STOCK = canonical("canonical.stock", Stock.getClassSchema());
   public static final Topic<String, Document> CANONICAL_DOCUMENTS =
@@ -70,8 +74,17 @@ public final class Topics {
   public static final Topic<String, Event> CANONICAL_EVENTS = canonical("canonical.events", Event.getClassSchema());
 
   public static final List<Topic<String, ? extends SpecificRecord>> CANONICAL = List.of(
-      CANONICAL_CUSTOMERS, CANONICAL_PRODUCTS, CANONICAL_PRICES, CANONICAL_STOCK, CANONICAL_DOCUMENTS,
-      CANONICAL_EVENTS);
+      CANONICAL_CUSTOMERS, CANONICAL_PRODUCTS, CANONICAL_VARIANTS, CANONICAL_PRICES, CANONICAL_STOCK,
+      CANONICAL_DOCUMENTS, CANONICAL_EVENTS);
+
+  /**
+   * The canonical topics keyed by entity, compacted on that key: the latest record of each entity
+   * is its current state, and a deletion's tombstone makes the topic forget it. {@link
+   * #CANONICAL_EVENTS} is a history of events, not entities, and keeps the delete policy.
+   */
+  public static final List<Topic<String, ? extends SpecificRecord>> CANONICAL_ENTITIES = List.of(
+      CANONICAL_CUSTOMERS, CANONICAL_PRODUCTS, CANONICAL_VARIANTS, CANONICAL_PRICES, CANONICAL_STOCK,
+      CANONICAL_DOCUMENTS);
 
   private Topics() {}
 

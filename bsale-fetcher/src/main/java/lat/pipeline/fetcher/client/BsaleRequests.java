@@ -7,6 +7,12 @@ import lat.pipeline.fetcher.FetchRequest;
 /** Which v1 endpoint answers a notification (the {@code /v2/...} path it names answers in another envelope). */
 public final class BsaleRequests {
 
+  /**
+   * A product is asked for with its variants expanded ({@code expand=[variants]}, the brackets
+   * percent-encoded as a URI needs them), so its answer lists them and each becomes a variant record.
+   */
+  public static final String PRODUCT_EXPANSION = "?expand=%5Bvariants%5D";
+
   /** Bsale's largest page of document lines. */
   public static final int DETAILS_PAGE = 50;
 
@@ -17,7 +23,7 @@ public final class BsaleRequests {
     String id = encode(request.resourceId());
     String scope = request.scope() == null ? null : encode(request.scope());
     return switch (request.topic()) {
-      case "product" -> "/v1/products/" + id + ".json";
+      case "product" -> "/v1/products/" + id + ".json" + PRODUCT_EXPANSION;
       case "variant" -> "/v1/variants/" + id + ".json";
       case "price" -> scope == null ? null : "/v1/price_lists/" + scope + "/details.json?variantid=" + id;
       case "stock" -> "/v1/stocks.json?variantid=" + id + (scope == null ? "" : "&officeid=" + scope);

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * What the Bsale simulator answers: v1 resources for the ids of {@code fixtures/bsale}
- * (product 952, variant 7079, price list 2, office 1, document 51), in the v1 shapes (relations
+ * (product 952 with variants 7079 and 7080, price list 2, office 1, document 51), in the v1 shapes (relations
  * {@code {href, id}} with string ids, lists {@code {href, count, limit, offset, items, next}}).
  * Tests stub WireMock with the same answers, so golden files, fetcher tests and {@code ./pipeline dev}
  * agree.
@@ -34,6 +34,18 @@ public final class BsaleCatalog {
       "product":{"href":"%1$s/v1/products/952.json","id":"952"},\
       "attribute_values":{"href":"%1$s/v1/variants/7079/attribute_values.json"},\
       "costs":{"href":"%1$s/v1/variants/7079/costs.json"}}""".formatted(HREF_BASE);
+
+  public static final String VARIANT_7080 = """
+      {"href":"%1$s/v1/variants/7080.json","id":7080,"description":"Talla L Azul","unlimitedStock":0,\
+      "allowNegativeStock":0,"state":0,"barCode":"7801234567900","code":"POL-PIQ-L-AZ","serialNumber":0,\
+      "product":{"href":"%1$s/v1/products/952.json","id":"952"},\
+      "attribute_values":{"href":"%1$s/v1/variants/7080/attribute_values.json"},\
+      "costs":{"href":"%1$s/v1/variants/7080/costs.json"}}""".formatted(HREF_BASE);
+
+  /** Product 952 as {@code ?expand=[variants]} answers it: its variants listed in place of their href. */
+  public static final String PRODUCT_952_WITH_VARIANTS = PRODUCT_952.replace(
+      "{\"href\":\"" + HREF_BASE + "/v1/products/952/variants.json\"}",
+      page("/v1/products/952/variants.json", List.of(VARIANT_7079, VARIANT_7080), 25, 0));
 
   public static final String PRICE_LIST_2_VARIANT_7079 = """
       {"href":"%1$s/v1/price_lists/2/details.json","count":1,"limit":25,"offset":0,"items":[\
@@ -70,7 +82,9 @@ public final class BsaleCatalog {
 
   private static final Map<String, String> RESOURCES = Map.of(
       "/v1/products/952.json", PRODUCT_952,
+      "/v1/products/952.json?expand=[variants]", PRODUCT_952_WITH_VARIANTS,
       "/v1/variants/7079.json", VARIANT_7079,
+      "/v1/variants/7080.json", VARIANT_7080,
       "/v1/price_lists/2/details.json?variantid=7079", PRICE_LIST_2_VARIANT_7079,
       "/v1/stocks.json?variantid=7079&officeid=1", STOCK_7079_OFFICE_1,
       "/v1/documents/51.json", DOCUMENT_51);
@@ -119,7 +133,8 @@ public final class BsaleCatalog {
     }
     for (String pair : raw.split("&")) {
       int eq = pair.indexOf('=');
-      params.put(eq < 0 ? pair : pair.substring(0, eq), eq < 0 ? "" : pair.substring(eq + 1));
+      params.put(eq < 0 ? pair : pair.substring(0, eq),
+          eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
     }
     return params;
   }

@@ -69,9 +69,7 @@ public final class BsaleNotifications {
     if (notification.topic().equals("price") && notification.scope() == null) {
       throw MappingException.map("body is a price notification that names no priceListId");
     }
-    long send = notification.sourceTime() == null ? 0 : notification.sourceTime().getEpochSecond();
-    return new FetchRequests.Request(tenant, notification.companyId(), notification.topic(), notification.resourceId(),
-        notification.scope(), send, notification.deliveryId(tenant), notification.fields().object());
+    return notification.fetchRequest(tenant);
   }
 
   public void addTo(StreamsBuilder builder) {

@@ -58,6 +58,14 @@ public final class NormalizerMetrics {
     counter("normalizer_stale", "Updates older than the last one emitted for the same entity", provider).increment();
   }
 
+  /** Records held until the variant they name is fetched (a Bsale stock, price or document line). */
+  public void held(String provider, int records) {
+    if (records > 0) {
+      counter("normalizer_held_for_variant", "Records held until the variant they name is known", provider)
+          .increment(records);
+    }
+  }
+
   public void unchanged(String provider) {
     counter("normalizer_unchanged", "Deliveries equal to the last state emitted for the same entity", provider).increment();
   }

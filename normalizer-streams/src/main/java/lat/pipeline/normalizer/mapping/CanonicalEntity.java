@@ -4,6 +4,7 @@ package lat.pipeline.normalizer.mapping;
 public enum CanonicalEntity {
   CUSTOMER,
   PRODUCT,
+  VARIANT,
   PRICE,
   STOCK,
   DOCUMENT,

@@ -14,6 +14,8 @@ import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.topology.CanonicalTopics;
 import lat.pipeline.normalizer.topology.LastEmitted;
 import lat.pipeline.normalizer.topology.NormalizationPath;
+import lat.pipeline.normalizer.topology.VariantJoin;
+import lat.pipeline.schemas.canonical.ProductVariant;
 import lat.pipeline.schemas.Topic;
 import org.apache.avro.specific.SpecificRecord;
 import org.rocksdb.Options;
@@ -36,6 +38,7 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
 
   private static final byte SEEN = 's';
   private static final byte EMITTED = 'e';
+  private static final byte VARIANT = 'v';
 
   private final Path directory;
   private final Options options;
@@ -67,6 +70,10 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
         if (record.key() != null && record.key().startsWith(keyPrefix) && record.value() != null) {
           SpecificRecord value = topic.valueSerde().deserializer().deserialize(topic.name(), record.headers(), record.value());
           emitted(CanonicalRecord.entityKey(entity, record.key()), LastEmitted.of(value));
+          if (value instanceof ProductVariant variant) {
+            String variantKey = VariantJoin.variantKey(variant.getMetadata(), variant.getId());
+            variantEmitted(variantKey, VariantJoin.KnownVariant.of(variant).orElse(variant(variantKey)));
+          }
         }
       });
     }
@@ -99,6 +106,17 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
   public void emitted(String entityKey, LastEmitted last) {
     entities++;
     put(key(EMITTED, entityKey), last.encode().getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public VariantJoin.KnownVariant variant(String variantKey) {
+    byte[] known = get(key(VARIANT, variantKey));
+    return known == null ? null : VariantJoin.KnownVariant.decode(new String(known, StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void variantEmitted(String variantKey, VariantJoin.KnownVariant variant) {
+    put(key(VARIANT, variantKey), variant.encode().getBytes(StandardCharsets.UTF_8));
   }
 
   private static byte[] key(byte kind, String name) {

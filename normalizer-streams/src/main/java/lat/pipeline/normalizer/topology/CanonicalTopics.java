@@ -14,6 +14,7 @@ public final class CanonicalTopics {
     return switch (entity) {
       case CUSTOMER -> Topics.CANONICAL_CUSTOMERS;
       case PRODUCT -> Topics.CANONICAL_PRODUCTS;
+      case VARIANT -> Topics.CANONICAL_VARIANTS;
       case PRICE -> Topics.CANONICAL_PRICES;
       case STOCK -> Topics.CANONICAL_STOCK;
       case DOCUMENT -> Topics.CANONICAL_DOCUMENTS;

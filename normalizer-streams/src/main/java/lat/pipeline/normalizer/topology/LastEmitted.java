@@ -20,7 +20,7 @@ public record LastEmitted(
   private static final String SEPARATOR = "|";
 
   public static LastEmitted of(SpecificRecord value) {
-    Metadata metadata = (Metadata) value.get(value.getSchema().getField("metadata").pos());
+    Metadata metadata = metadataOf(value);
     return new LastEmitted(ContentFingerprint.of(value),
         metadata.getOccurredAt() == null ? null : metadata.getOccurredAt().toEpochMilli(),
         metadata.getRawTopic(), metadata.getRawPartition(), metadata.getRawOffset(), active(value));
@@ -30,6 +30,11 @@ public record LastEmitted(
   static Boolean active(SpecificRecord value) {
     Schema.Field field = value.getSchema().getField("active");
     return field == null ? null : (Boolean) value.get(field.pos());
+  }
+
+  /** The metadata every canonical value has. */
+  static Metadata metadataOf(SpecificRecord value) {
+    return (Metadata) value.get(value.getSchema().getField("metadata").pos());
   }
 
   /** True when this raw record lies before the one that was emitted last, on the same raw partition. */

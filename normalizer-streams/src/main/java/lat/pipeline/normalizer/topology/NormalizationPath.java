@@ -3,12 +3,18 @@ package lat.pipeline.normalizer.topology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Metadata;
+import lat.pipeline.schemas.canonical.Price;
+import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.Stock;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -18,10 +24,21 @@ import org.apache.kafka.common.header.Headers;
  * earlier raw record, than the last one emitted for the entity) and a no-op (the same content as the
  * last state emitted for the entity, never "any state seen before"). What cannot be mapped, and a
  * raw record the mapper turns into nothing, is a dead letter: no raw record vanishes.
+ *
+ * <p>Where the provider's prices, stock and document lines name only a variant ({@link VariantJoin}),
+ * each is completed from the variant table before these checks; one whose variant is not known yet
+ * is held by the state with a fetch of the variant, and emitted when the variant's record passes
+ * here. A state that cannot hold (replay and re-drive, which read history) dead-letters it instead,
+ * for a re-drive once the variant is known. An entity's deletion is emitted as its DELETED record
+ * followed by a tombstone (a null value) for the same key, so that a compacted topic forgets it;
+ * a product's deletion also retracts the prices and stock emitted for it (a tombstone for each, as
+ * far as the state remembers them), while a deactivated product keeps them ({@code active=false}
+ * on the product is the mark).
  */
 public final class NormalizationPath {
 
   public static final String STEP_HEADERS = "headers";
+  public static final String STEP_JOIN = "join";
 
   /** One record of a raw topic, as read. */
   public record RawRecord(String topic, int partition, long offset, long timestamp, Headers headers, byte[] value) {}
@@ -35,6 +52,39 @@ public final class NormalizationPath {
     LastEmitted lastEmitted(String entityKey);
 
     void emitted(String entityKey, LastEmitted last);
+
+    /** What the variant table says of a variant, by its key ({@link VariantJoin#variantKey}); null when not known. */
+    VariantJoin.KnownVariant variant(String variantKey);
+
+    void variantEmitted(String variantKey, VariantJoin.KnownVariant variant);
+
+    /**
+     * Holds a record until its variant is known; true when it is the first record held for that
+     * variant (so the variant is to be fetched).
+     *
+     * @throws UnsupportedOperationException when this state cannot hold records
+     */
+    default boolean hold(String variantKey, CanonicalRecord record) {
+      throw new UnsupportedOperationException("this state does not hold records");
+    }
+
+    /** Remembers that a price or stock record was emitted for a product ({@code {provider}:{tenant}:{product id}}). */
+    default void dependentEmitted(String product, String entityKey) {}
+
+    /** The entity keys of the prices and stock emitted for a product, forgotten by the state. */
+    default List<String> dependents(String product) {
+      return List.of();
+    }
+
+    /** Whether {@link #hold} works; replay and re-drive read history and cannot wait for a fetch. */
+    default boolean holds() {
+      return false;
+    }
+
+    /** The records held for a variant, in the order they were held, forgotten by the state. */
+    default List<CanonicalRecord> release(String variantKey) {
+      return List.of();
+    }
   }
 
   /** Why a canonical record was not emitted. */
@@ -43,15 +93,21 @@ public final class NormalizationPath {
   /** What became of one raw record. */
   public sealed interface Outcome {}
 
-  /** The records to emit, in order, and why the others were not; both may be empty (nothing to emit). */
-  public record Records(List<CanonicalRecord> emit, List<Skip> skipped) implements Outcome {}
+  /**
+   * The records to emit, in order (a tombstone is a record with a null value), why the others were
+   * not, how many were held for a variant, and the variant fetches to request; all may be empty.
+   */
+  public record Records(List<CanonicalRecord> emit, List<Skip> skipped, int held, List<FetchRequests.Request> fetch)
+      implements Outcome {}
 
   public record DeadLetter(String step, String reason) implements Outcome {}
 
   private final ProviderMapper mapper;
+  private final Optional<VariantJoin> join;
 
   public NormalizationPath(ProviderMapper mapper) {
     this.mapper = mapper;
+    this.join = VariantJoin.of(mapper);
   }
 
   public ProviderMapper mapper() {
@@ -72,22 +128,108 @@ public final class NormalizationPath {
     if (mapped.isEmpty()) {
       return new DeadLetter(MappingResult.Failed.MAP, "The " + mapper.provider() + " mapper produced no record");
     }
-    List<CanonicalRecord> emit = new ArrayList<>(mapped.size());
-    List<Skip> skipped = new ArrayList<>();
+    Step step = new Step(event.get(), raw.timestamp(), state);
     for (CanonicalRecord record : mapped) {
-      Skip skip = decide(record, raw.timestamp(), state);
-      if (skip == null) {
-        emit.add(record);
+      List<String> unknown = join.isEmpty() ? List.of() : unknownVariants(record, state);
+      if (unknown.isEmpty()) {
+        step.decide(join.isEmpty() ? record : VariantJoin.complete(record, state::variant), true);
+      } else if (!state.holds()) {
+        return new DeadLetter(STEP_JOIN, "variant " + unknown.get(0) + " of " + record.key()
+            + " is not known yet; re-drive it once the variant has been fetched");
+      } else if (!state.firstSighting(record.eventId(), raw.timestamp())) {
+        step.skipped.add(Skip.DUPLICATE);
       } else {
-        skipped.add(skip);
+        step.hold(record, unknown);
       }
     }
-    return new Records(emit, skipped);
+    return new Records(step.emit, step.skipped, step.held, step.fetch);
+  }
+
+  private static List<String> unknownVariants(CanonicalRecord record, State state) {
+    return VariantJoin.variantKeys(record).stream().filter(key -> state.variant(key) == null).toList();
+  }
+
+  /** What one raw record yields, gathered as its canonical records are decided. */
+  private final class Step {
+    final RawEvent raw;
+    final long now;
+    final State state;
+    final List<CanonicalRecord> emit = new ArrayList<>();
+    final List<Skip> skipped = new ArrayList<>();
+    final List<FetchRequests.Request> fetch = new ArrayList<>();
+    int held;
+
+    Step(RawEvent raw, long now, State state) {
+      this.raw = raw;
+      this.now = now;
+      this.state = state;
+    }
+
+    /** Emits the record unless it is a duplicate (checked unless it was when held), stale or a no-op. */
+    void decide(CanonicalRecord record, boolean checkDuplicate) {
+      Skip skip = NormalizationPath.decide(record, now, state, checkDuplicate);
+      if (skip != null) {
+        skipped.add(skip);
+        return;
+      }
+      emit.add(record);
+      boolean deletion = isDeletion(record);
+      if (deletion) {
+        emit.add(tombstone(record.entity(), record.key(), record));
+      }
+      String product = productOf(record);
+      if (product != null && record.entity() == CanonicalEntity.PRODUCT && deletion) {
+        retractDependents(product, record);
+      } else if (product != null && record.entity() != CanonicalEntity.PRODUCT && !deletion) {
+        state.dependentEmitted(product, record.entityKey());
+      }
+      var variant = VariantJoin.variantOf(record);
+      if (variant != null && join.isPresent()) {
+        String variantKey = VariantJoin.variantKey(variant.getMetadata(), variant.getId());
+        state.variantEmitted(variantKey, VariantJoin.KnownVariant.of(variant).orElse(state.variant(variantKey)));
+        for (CanonicalRecord waiting : state.release(variantKey)) {
+          List<String> unknown = unknownVariants(waiting, state);
+          if (unknown.isEmpty()) {
+            decide(VariantJoin.complete(waiting, state::variant), false);
+          } else {
+            hold(waiting, unknown);
+          }
+        }
+      }
+    }
+
+    /**
+     * A tombstone for each price and stock of a deleted product; each is remembered as retracted at
+     * the deletion's place, so a later record for it is a change and an earlier one is stale.
+     */
+    private void retractDependents(String product, CanonicalRecord deletion) {
+      LastEmitted deleted = LastEmitted.of(deletion.value());
+      LastEmitted retracted = new LastEmitted(RETRACTED, deleted.sourceTime(), deleted.rawTopic(), deleted.rawPartition(),
+          deleted.rawOffset(), null);
+      for (String entityKey : state.dependents(product)) {
+        int bar = entityKey.indexOf('|');
+        emit.add(tombstone(CanonicalEntity.valueOf(entityKey.substring(0, bar)), entityKey.substring(bar + 1), deletion));
+        state.emitted(entityKey, retracted);
+      }
+    }
+
+    /**
+     * Held under its first unknown variant, fetched unless a record held before awaits it already;
+     * the other unknown variants are fetched too (a repeated fetch is answered as unchanged).
+     */
+    void hold(CanonicalRecord record, List<String> unknown) {
+      held++;
+      boolean first = state.hold(unknown.get(0), record);
+      for (int i = first ? 0 : 1; i < unknown.size(); i++) {
+        String variantKey = unknown.get(i);
+        fetch.add(join.orElseThrow().fetch(raw, variantKey.substring(variantKey.lastIndexOf(':') + 1)));
+      }
+    }
   }
 
   /** Null to emit (and remember the record as the entity's last state), or why not. */
-  private static Skip decide(CanonicalRecord record, long now, State state) {
-    if (!state.firstSighting(record.eventId(), now)) {
+  private static Skip decide(CanonicalRecord record, long now, State state, boolean checkDuplicate) {
+    if (checkDuplicate && !state.firstSighting(record.eventId(), now)) {
       return Skip.DUPLICATE;
     }
     LastEmitted last = state.lastEmitted(record.entityKey());
@@ -123,5 +265,33 @@ public final class NormalizationPath {
     if (anUpdate && now != null && last.active() != null && !now.equals(last.active())) {
       metadata.setAction(now ? Action.REACTIVATED : Action.DEACTIVATED);
     }
+  }
+
+  /** What the state remembers of a price or stock retracted with its product, in place of a fingerprint. */
+  static final String RETRACTED = "retracted";
+
+  private static CanonicalRecord tombstone(CanonicalEntity entity, String key, CanonicalRecord cause) {
+    return new CanonicalRecord(entity, key, null, cause.eventId(), cause.sourceTime());
+  }
+
+  /** {@code {provider}:{tenant}:{product id}} of a product, price or stock record; null for others or when unknown. */
+  private static String productOf(CanonicalRecord record) {
+    SpecificRecord value = record.value();
+    String productId = switch (record.entity()) {
+      case PRODUCT -> ((Product) value).getId();
+      case PRICE -> ((Price) value).getProductId();
+      case STOCK -> ((Stock) value).getProductId();
+      default -> null;
+    };
+    if (productId == null || productId.isEmpty()) {
+      return null;
+    }
+    Metadata metadata = LastEmitted.metadataOf(value);
+    return metadata.getProvider() + ":" + metadata.getTenant() + ":" + productId;
+  }
+
+
+  private static boolean isDeletion(CanonicalRecord record) {
+    return record.entity() != CanonicalEntity.EVENT && LastEmitted.metadataOf(record.value()).getAction() == Action.DELETED;
   }
 }

@@ -1,7 +1,14 @@
 package lat.pipeline.normalizer.topology;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
+import lat.pipeline.schemas.BsaleResources;
+import lat.pipeline.schemas.FetchRequests;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -12,23 +19,28 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The topology's step of {@link NormalizationPath}: each canonical record to emit goes on keyed by
  * its entity, a dead letter goes on with its reason, and what is not emitted is counted. Both stores
  * are local to the task: raw records are keyed by tenant, so every event of an entity reaches the
- * same task, in order.
+ * same task, in order. With a variant join, the variant table and the held records are two more
+ * task-local stores (a variant's fetch is keyed by tenant too, so its answer returns to this task),
+ * and each variant fetch to request goes on as a {@link Normalized.FetchRequest}.
  */
 final class NormalizeRawRecords implements Processor<String, byte[], String, Normalized> {
 
+  /** Between the entity keys of one product's prices and stock (keys never hold a newline). */
+  private static final String DEPENDENTS_SEPARATOR = "\n";
+
   private final NormalizationPath path;
-  private final String seenEventsStore;
-  private final String lastEmittedStore;
   private final Duration retention;
   private final NormalizerMetrics metrics;
+  private final Stores stores;
   private ProcessorContext<String, Normalized> context;
   private NormalizationPath.State state;
 
-  NormalizeRawRecords(
-      NormalizationPath path, String seenEventsStore, String lastEmittedStore, Duration retention, NormalizerMetrics metrics) {
+  /** The names of the stores; {@code variants} and {@code held} are null without a variant join. */
+  record Stores(String seenEvents, String lastEmitted, String dependents, String variants, String held) {}
+
+  NormalizeRawRecords(NormalizationPath path, Stores stores, Duration retention, NormalizerMetrics metrics) {
     this.path = path;
-    this.seenEventsStore = seenEventsStore;
-    this.lastEmittedStore = lastEmittedStore;
+    this.stores = stores;
     this.retention = retention;
     this.metrics = metrics;
   }
@@ -36,8 +48,11 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
   @Override
   public void init(ProcessorContext<String, Normalized> context) {
     this.context = context;
-    SeenEventIds seen = new SeenEventIds(context.getStateStore(seenEventsStore), retention);
-    KeyValueStore<String, String> lastEmitted = context.getStateStore(lastEmittedStore);
+    SeenEventIds seen = new SeenEventIds(context.getStateStore(stores.seenEvents()), retention);
+    KeyValueStore<String, String> lastEmitted = context.getStateStore(stores.lastEmitted());
+    KeyValueStore<String, String> dependents = context.getStateStore(stores.dependents());
+    KeyValueStore<String, String> variants = stores.variants() == null ? null : context.getStateStore(stores.variants());
+    KeyValueStore<String, byte[]> held = stores.held() == null ? null : context.getStateStore(stores.held());
     this.state = new NormalizationPath.State() {
       @Override
       public boolean firstSighting(String eventId, long now) {
@@ -54,6 +69,49 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
       public void emitted(String entityKey, LastEmitted last) {
         lastEmitted.put(entityKey, last.encode());
       }
+
+      @Override
+      public void dependentEmitted(String product, String entityKey) {
+        String known = dependents.get(product);
+        if (known == null || !List.of(known.split(DEPENDENTS_SEPARATOR)).contains(entityKey)) {
+          dependents.put(product, known == null ? entityKey : known + DEPENDENTS_SEPARATOR + entityKey);
+        }
+      }
+
+      @Override
+      public List<String> dependents(String product) {
+        String known = dependents.delete(product);
+        return known == null ? List.of() : List.of(known.split(DEPENDENTS_SEPARATOR));
+      }
+
+      @Override
+      public VariantJoin.KnownVariant variant(String variantKey) {
+        String known = variants == null ? null : variants.get(variantKey);
+        return known == null ? null : VariantJoin.KnownVariant.decode(known);
+      }
+
+      @Override
+      public void variantEmitted(String variantKey, VariantJoin.KnownVariant variant) {
+        variants.put(variantKey, variant.encode());
+      }
+
+      @Override
+      public boolean holds() {
+        return held != null;
+      }
+
+      @Override
+      public boolean hold(String variantKey, CanonicalRecord record) {
+        List<CanonicalRecord> waiting = HeldRecords.decode(held.get(variantKey));
+        waiting.add(record);
+        held.put(variantKey, HeldRecords.encode(waiting));
+        return waiting.size() == 1;
+      }
+
+      @Override
+      public List<CanonicalRecord> release(String variantKey) {
+        return held == null ? List.of() : HeldRecords.decode(held.delete(variantKey));
+      }
     };
   }
 
@@ -68,8 +126,16 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
           record.value() == null ? new byte[0] : record.value())));
     } else if (outcome instanceof NormalizationPath.Records records) {
       records.skipped().forEach(skip -> metrics.skipped(provider, skip));
+      metrics.held(provider, records.held());
       records.emit().forEach(canonical ->
           context.forward(record.withKey(canonical.key()).withValue(new Normalized.Canonical(canonical))));
+      for (FetchRequests.Request fetch : records.fetch()) {
+        Headers headers = new RecordHeaders(record.headers().toArray());
+        headers.remove(BsaleResources.DELIVERY_ID);
+        headers.add(BsaleResources.DELIVERY_ID, fetch.deliveryId().getBytes(StandardCharsets.UTF_8));
+        context.forward(record.withKey(fetch.tenant()).withValue(new Normalized.FetchRequest(FetchRequests.encode(fetch)))
+            .withHeaders(headers));
+      }
     }
   }
 }

@@ -2,6 +2,8 @@ package lat.pipeline.normalizer.topology;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.dlq.DeadLetters;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
@@ -50,15 +52,23 @@ public final class NormalizerTopology {
 
   private void normalize(StreamsBuilder builder, ProviderMapper mapper) {
     String provider = mapper.provider();
-    addStores(builder, provider);
+    boolean joinsVariants = VariantJoin.of(mapper).isPresent();
+    NormalizeRawRecords.Stores stores = new NormalizeRawRecords.Stores(seenEventsStore(provider), lastEmittedStore(provider),
+        provider + "-dependents", joinsVariants ? provider + "-variants" : null, joinsVariants ? provider + "-held-for-variant" : null);
+    addStores(builder, stores);
+    String[] storeNames = Stream.of(stores.seenEvents(), stores.lastEmitted(), stores.dependents(), stores.variants(), stores.held())
+        .filter(Objects::nonNull).toArray(String[]::new);
     KStream<String, Normalized> normalized = readRaw(builder, mapper).process(
-        () -> new NormalizeRawRecords(new NormalizationPath(mapper), seenEventsStore(provider), lastEmittedStore(provider),
-            dedupeRetention, metrics),
-        Named.as("normalize-" + provider), seenEventsStore(provider), lastEmittedStore(provider));
-    normalized.split(Named.as("route-" + provider + "-"))
+        () -> new NormalizeRawRecords(new NormalizationPath(mapper), stores, dedupeRetention, metrics),
+        Named.as("normalize-" + provider), storeNames);
+    var routes = normalized.split(Named.as("route-" + provider + "-"))
         .branch((key, value) -> value instanceof Normalized.DeadLetter,
-            Branched.withConsumer(deadLetters -> writeDeadLetters(deadLetters, provider), "dead-letters"))
-        .defaultBranch(Branched.withConsumer(canonical -> writeCanonical(
+            Branched.withConsumer(deadLetters -> writeDeadLetters(deadLetters, provider), "dead-letters"));
+    if (joinsVariants) {
+      routes = routes.branch((key, value) -> value instanceof Normalized.FetchRequest,
+          Branched.withConsumer(fetches -> writeVariantFetches(fetches, provider), "variant-fetches"));
+    }
+    routes.defaultBranch(Branched.withConsumer(canonical -> writeCanonical(
             canonical.mapValues(value -> ((Normalized.Canonical) value).record(), Named.as("as-canonical-" + provider)),
             provider), "canonical"));
   }
@@ -85,11 +95,31 @@ public final class NormalizerTopology {
                 .withName("write-dead-letters-" + provider));
   }
 
-  private void addStores(StreamsBuilder builder, String provider) {
+  /** Variant fetches go to the fetcher like a notification's; their answers come back on the raw resources topic. */
+  private static void writeVariantFetches(KStream<String, Normalized> fetches, String provider) {
+    Topic<String, byte[]> requests = Topics.BSALE_FETCH_REQUESTS;
+    fetches
+        .mapValues(value -> ((Normalized.FetchRequest) value).value(), Named.as("as-variant-fetch-" + provider))
+        .to(requests.name(), Produced.with(requests.keySerde(), requests.valueSerde())
+            .withName("write-variant-fetches-" + provider));
+  }
+
+  private void addStores(StreamsBuilder builder, NormalizeRawRecords.Stores stores) {
     // A window store forgets each event id once the dedupe retention has passed.
-    builder.addStateStore(SeenEventIds.storeBuilder(seenEventsStore(provider), dedupeRetention));
+    builder.addStateStore(SeenEventIds.storeBuilder(stores.seenEvents(), dedupeRetention));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(lastEmittedStore(provider)), Serdes.String(), Serdes.String()));
+        Stores.persistentKeyValueStore(stores.lastEmitted()), Serdes.String(), Serdes.String()));
+    // The entity keys of each product's prices and stock, retracted when the product is deleted.
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(stores.dependents()), Serdes.String(), Serdes.String()));
+    if (stores.variants() != null) {
+      // The variant table: each variant's product id and SKU, from its last record.
+      builder.addStateStore(Stores.keyValueStoreBuilder(
+          Stores.persistentKeyValueStore(stores.variants()), Serdes.String(), Serdes.String()));
+      // Records waiting for their variant, by the variant's key.
+      builder.addStateStore(Stores.keyValueStoreBuilder(
+          Stores.persistentKeyValueStore(stores.held()), Serdes.String(), Serdes.ByteArray()));
+    }
   }
 
   private static String seenEventsStore(String provider) {

@@ -51,7 +51,7 @@ public final class BsaleEnvelopes {
     String id = notification.path("resourceId").asText();
     String scope = notification.hasNonNull("priceListId") ? notification.path("priceListId").asText() : notification.path("officeId").asText();
     return switch (notification.path("topic").asText()) {
-      case "product" -> "/v1/products/" + id + ".json";
+      case "product" -> "/v1/products/" + id + ".json?expand=%5Bvariants%5D";
       case "variant" -> "/v1/variants/" + id + ".json";
       case "price" -> "/v1/price_lists/" + scope + "/details.json?variantid=" + id;
       case "stock" -> "/v1/stocks.json?variantid=" + id + "&officeid=" + scope;

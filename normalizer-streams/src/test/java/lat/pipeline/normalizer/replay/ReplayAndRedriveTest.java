@@ -222,7 +222,7 @@ class ReplayAndRedriveTest {
     Redrive.Selected nothingThere = new Redrive.Selected(chosen.partition(), Long.MAX_VALUE - 1);
 
     Map<Redrive.Selected, Replay.Summary> outcomes =
-        new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(), line -> {})
+        new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
             .redrive(List.of(nothingThere, selected));
 
     assertThat(outcomes.keySet()).containsExactly(selected, nothingThere);

@@ -132,6 +132,13 @@ class CanonicalSequenceProperties {
     List<String> changes = new ArrayList<>();
     var output = driver.createOutputTopic(canonical.name(), canonical.keySerde().deserializer(), canonical.valueSerde().deserializer());
     output.readRecordsToList(); // what earlier tries left
+    if (raw == Topics.RAW_BSALE_RESOURCES) {
+      // A Bsale stock is emitted once its variant is known (else it waits for the variant's fetch).
+      pipe(raw, ("{\"notification\":{\"cpnId\":2,\"resourceId\":\"" + entity + "\",\"topic\":\"variant\",\"action\":\"put\","
+          + "\"send\":1503400000},\"request\":\"/v1/variants/" + entity + ".json\",\"status\":200,\"body\":{\"id\":" + entity
+          + ",\"code\":\"SKU-" + entity + "\",\"state\":0,\"product\":{\"id\":\"9" + entity + "\"}}}").getBytes(StandardCharsets.UTF_8),
+          UUID.randomUUID().toString());
+    }
     for (int step = 0; step < steps.size(); step++) {
       int value = steps.get(step);
       if (value >= 0) {

@@ -1,6 +1,7 @@
 package lat.pipeline.normalizer.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,9 +29,12 @@ import lat.pipeline.schemas.DeadLetterHeaders;
 import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
+import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
+import lat.pipeline.schemas.canonical.DocumentLine;
 import lat.pipeline.schemas.canonical.Event;
 import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.ProductVariant;
 import lat.pipeline.schemas.canonical.Stock;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
@@ -207,6 +211,7 @@ class NormalizerTopologyTest {
 
   @Test
   void aFetchedBsaleStockBecomesCanonicalStockAndAnOlderFetchedStateIsNotEmitted() throws Exception {
+    pipeResource(fixture("bsale/variant.put.json"));
     byte[] newer = BsaleEnvelopes.envelope(fixture("bsale/stock.put.json"));
     byte[] older = new String(newer, StandardCharsets.UTF_8).replace("1503500856", "1503500000").getBytes(StandardCharsets.UTF_8);
     pipeTo(Topics.RAW_BSALE_RESOURCES, "bsale", newer);
@@ -255,7 +260,8 @@ class NormalizerTopologyTest {
         .getBytes(StandardCharsets.UTF_8), null);
     pipe("ninox", deactivated, null);
 
-    assertThat(read(Topics.CANONICAL_PRODUCTS)).extracting(r -> r.value().getActive()).containsExactly(false, true, false);
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).filteredOn(r -> r.value() != null).extracting(r -> r.value().getActive())
+        .containsExactly(false, true, false);
   }
 
   @Test
@@ -322,6 +328,190 @@ class NormalizerTopologyTest {
   private static String obumaEnvelope(String eventId, String eventDate, String name) {
     return "{\"eventId\":\"" + eventId + "\",\"eventType\":\"producto.updated\",\"eventDate\":\"" + eventDate
         + "\",\"eventData\":{\"producto_id\":\"77\",\"producto_nombre\":\"" + name + "\"}}";
+  }
+
+  // Fails on main before this change: the stock was emitted at once, with a null product id and no SKU.
+  @Test
+  void aBsaleStockForAVariantNotSeenYetIsHeldUntilTheVariantIsFetchedThenEmittedWithItsProductAndSku() throws Exception {
+    pipeResource(fixture("bsale/stock.put.json"));
+
+    assertThat(read(Topics.CANONICAL_STOCK)).isEmpty();
+    List<TestRecord<String, byte[]>> fetches = readFetchRequests();
+    assertThat(fetches).hasSize(1);
+    FetchRequests.Request fetch = FetchRequests.decode(fetches.get(0).value());
+    assertThat(fetches.get(0).key()).isEqualTo(TENANT);
+    assertThat(List.of(fetch.tenant(), fetch.companyId(), fetch.topic(), fetch.resourceId()))
+        .containsExactly(TENANT, "2", "variant", "7079");
+    assertThat(header(fetches.get(0).headers(), BsaleResources.DELIVERY_ID)).isEqualTo(fetch.deliveryId())
+        .isEqualTo("bsale:acme:2:variant:7079:get:1503500856:-");
+    assertThat(header(fetches.get(0).headers(), CloudEventHeaders.TENANT)).isEqualTo(TENANT);
+    assertThat(metrics.count("normalizer_held_for_variant", "bsale")).isEqualTo(1.0);
+
+    pipeFetched(fetch);
+
+    List<TestRecord<String, ProductVariant>> variants = read(Topics.CANONICAL_VARIANTS);
+    assertThat(variants).singleElement().satisfies(v -> {
+      assertThat(v.key()).isEqualTo("bsale:acme:variant:7079");
+      assertThat(v.value().getProductId()).isEqualTo("952");
+      assertThat(v.value().getMetadata().getAction()).isEqualTo(Action.UPSERTED);
+    });
+    List<TestRecord<String, Stock>> stock = read(Topics.CANONICAL_STOCK);
+    assertThat(stock).singleElement().satisfies(s -> {
+      assertThat(s.key()).isEqualTo("bsale:acme:stock:7079:1");
+      assertThat(List.of(s.value().getProductId(), s.value().getVariantId(), s.value().getSku()))
+          .containsExactly("952", "7079", "POL-PIQ-M-AZ");
+      assertThat(s.value().getQuantity()).isEqualByComparingTo("12");
+    });
+    assertThat(readFetchRequests()).isEmpty();
+  }
+
+  // Fails on main before this change: Price.productId held the variant id (7079).
+  @Test
+  void aBsalePriceOfAVariantKnownFromItsExpandedProductIsEmittedAtOnceWithTheProductId() throws Exception {
+    pipeResource(fixture("bsale/product.put.json"));
+    assertThat(read(Topics.CANONICAL_VARIANTS)).extracting(TestRecord::key)
+        .containsExactly("bsale:acme:variant:7079", "bsale:acme:variant:7080");
+
+    pipeResource(fixture("bsale/price.put.json"));
+
+    assertThat(read(Topics.CANONICAL_PRICES)).singleElement().satisfies(p -> {
+      assertThat(p.value().getProductId()).isEqualTo("952");
+      assertThat(p.value().getVariantId()).isEqualTo("7079");
+    });
+    assertThat(readFetchRequests()).isEmpty();
+  }
+
+  @Test
+  void aBsaleDocumentWaitsForEveryVariantItsLinesNameAndIsEmittedOnceWithAllOfThemJoined() throws Exception {
+    pipeResource(sample("bsale/document.post.json"));
+    List<FetchRequests.Request> fetches = readFetchRequests().stream().map(r -> decode(r.value())).toList();
+    assertThat(fetches).extracting(FetchRequests.Request::resourceId).containsExactly("7079", "7080");
+
+    pipeFetched(fetches.get(0));
+    assertThat(read(Topics.CANONICAL_DOCUMENTS)).isEmpty();
+    pipeFetched(fetches.get(1));
+
+    assertThat(read(Topics.CANONICAL_DOCUMENTS)).singleElement().satisfies(d -> assertThat(d.value().getLines())
+        .extracting(DocumentLine::getVariantId, DocumentLine::getProductId, DocumentLine::getSku)
+        .containsExactly(tuple("7079", "952", "POL-PIQ-M-AZ"), tuple("7080", "952", "POL-PIQ-L-AZ")));
+  }
+
+  // Fails on main before this change: the variant notification wrote a product record with only ids,
+  // erasing the product's name and state.
+  @Test
+  void aBsaleVariantEventLeavesItsProductUntouched() throws Exception {
+    pipeResource(fixture("bsale/product.put.json"));
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).singleElement()
+        .satisfies(p -> assertThat(p.value().getVariants()).hasSize(2));
+    assertThat(read(Topics.CANONICAL_VARIANTS)).hasSize(2);
+
+    pipeResource(new String(fixture("bsale/variant.post.json"), StandardCharsets.UTF_8)
+        .replace("1503500856", "1503600000").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).isEmpty();
+    assertThat(read(Topics.CANONICAL_VARIANTS)).singleElement()
+        .satisfies(v -> assertThat(v.value().getMetadata().getAction()).isEqualTo(Action.CREATED));
+  }
+
+  // Fails on main before this change: a deletion was one DELETED record, which a compacted topic keeps for ever.
+  @Test
+  void aDeletionIsItsDeletedRecordFollowedByATombstoneAndTheVariantKeepsItsProductForLaterRecords() throws Exception {
+    pipeResource(fixture("bsale/variant.put.json"));
+    pipeResource(new String(sample("bsale/variant.put.gone.json"), StandardCharsets.UTF_8).replace("7081", "7079")
+        .getBytes(StandardCharsets.UTF_8));
+
+    List<TestRecord<String, ProductVariant>> variants = read(Topics.CANONICAL_VARIANTS);
+    assertThat(variants).extracting(TestRecord::key).containsOnly("bsale:acme:variant:7079").hasSize(3);
+    assertThat(variants.get(1).value().getMetadata().getAction()).isEqualTo(Action.DELETED);
+    assertThat(variants.get(2).value()).isNull();
+
+    pipeResource(fixture("bsale/stock.put.json"));
+    assertThat(read(Topics.CANONICAL_STOCK)).singleElement()
+        .satisfies(s -> assertThat(s.value().getProductId()).isEqualTo("952"));
+    assertThat(readFetchRequests()).isEmpty();
+  }
+
+  @Test
+  void aRedeliveredStockWhileItsVariantIsFetchedIsHeldOnceAndEmittedOnce() throws Exception {
+    byte[] stock = BsaleEnvelopes.envelope(fixture("bsale/stock.put.json"));
+    pipeTo(Topics.RAW_BSALE_RESOURCES, "bsale", stock);
+    pipeTo(Topics.RAW_BSALE_RESOURCES, "bsale", stock);
+    List<TestRecord<String, byte[]>> fetches = readFetchRequests();
+    assertThat(fetches).hasSize(1);
+
+    pipeFetched(decode(fetches.get(0).value()));
+
+    assertThat(read(Topics.CANONICAL_STOCK)).hasSize(1);
+    assertThat(metrics.count("normalizer_duplicates", "bsale")).isEqualTo(1.0);
+  }
+
+  // Fails on main before this change: the item's prices and stock stayed in their topics after the item was deleted.
+  @Test
+  void aDeletedProductRetractsItsPricesAndStockWhileADeactivatedOneKeepsThem() throws Exception {
+    byte[] item = fixture("alegra/new-item.json");
+    pipe("alegra", item, null);
+    List<String> dependents = new java.util.ArrayList<>();
+    read(Topics.CANONICAL_PRICES).forEach(r -> dependents.add(r.key()));
+    read(Topics.CANONICAL_STOCK).forEach(r -> dependents.add(r.key()));
+    assertThat(dependents).contains("alegra:acme:865:123", "alegra:acme:865:124");
+
+    pipe("alegra", new String(item, StandardCharsets.UTF_8).replace("new-item", "edit-item")
+        .replace("\"active\"", "\"inactive\"").getBytes(StandardCharsets.UTF_8), null);
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).hasSize(2).last().satisfies(p -> assertThat(p.value().getActive()).isFalse());
+    // Deactivated: the prices stay (updated, as the edit repeats them), none is retracted.
+    assertThat(read(Topics.CANONICAL_PRICES)).isNotEmpty().allSatisfy(r -> assertThat(r.value()).isNotNull());
+    assertThat(read(Topics.CANONICAL_STOCK)).isNotEmpty().allSatisfy(r -> assertThat(r.value()).isNotNull());
+
+    pipe("alegra", "{\"subject\":\"delete-item\",\"message\":{\"id\":\"865\"}}".getBytes(StandardCharsets.UTF_8), null);
+
+    assertThat(read(Topics.CANONICAL_PRODUCTS)).extracting(r -> r.value() == null ? null : r.value().getMetadata().getAction())
+        .containsExactly(Action.DELETED, null);
+    List<TestRecord<String, ? extends SpecificRecord>> retracted = new java.util.ArrayList<>(read(Topics.CANONICAL_PRICES));
+    retracted.addAll(read(Topics.CANONICAL_STOCK));
+    assertThat(retracted).extracting(TestRecord::key).containsExactlyInAnyOrderElementsOf(dependents);
+    assertThat(retracted).allSatisfy(r -> assertThat(r.value()).isNull());
+
+    // Created again: its prices are new again, not a no-op against what was retracted.
+    pipe("alegra", item, null);
+    assertThat(read(Topics.CANONICAL_PRICES)).extracting(TestRecord::key).contains("alegra:acme:865:123", "alegra:acme:865:124");
+  }
+
+  @Test
+  void aBsaleProductBsaleNoLongerHasRetractsTheStockOfItsVariants() throws Exception {
+    pipeResource(fixture("bsale/product.put.json"));
+    pipeResource(fixture("bsale/stock.put.json"));
+    assertThat(read(Topics.CANONICAL_STOCK)).hasSize(1);
+
+    pipeResource(("{\"notification\": {\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\","
+        + " \"send\": 1503600000}, \"request\": \"/v1/products/952.json\", \"status\": 404, \"body\": {\"error\": \"not found\"}}")
+        .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(read(Topics.CANONICAL_STOCK)).singleElement().satisfies(r -> {
+      assertThat(r.key()).isEqualTo("bsale:acme:stock:7079:1");
+      assertThat(r.value()).isNull();
+    });
+  }
+
+  /** A Bsale notification as the fetcher answers it (the simulator's data) on raw.bsale.resources. */
+  private void pipeResource(byte[] notification) {
+    pipeTo(Topics.RAW_BSALE_RESOURCES, "bsale", BsaleEnvelopes.envelope(notification));
+  }
+
+  /** The fetcher's answer to a fetch request the normalizer made. */
+  private void pipeFetched(FetchRequests.Request fetch) {
+    pipeResource(fetch.notification().toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static FetchRequests.Request decode(byte[] value) {
+    try {
+      return FetchRequests.decode(value);
+    } catch (FetchRequests.Unreadable e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static byte[] sample(String path) throws Exception {
+    return Files.readAllBytes(Path.of("src/test/resources/samples").resolve(path));
   }
 
   private void pipe(String provider, byte[] body, String eventKey) {

@@ -20,21 +20,30 @@ import lat.pipeline.schemas.canonical.DocumentKind;
 import lat.pipeline.schemas.canonical.DocumentStatus;
 import lat.pipeline.schemas.canonical.DocumentLine;
 import lat.pipeline.schemas.canonical.Price;
+import lat.pipeline.schemas.canonical.Metadata;
 import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.ProductVariant;
 import lat.pipeline.schemas.canonical.Stock;
 import lat.pipeline.schemas.canonical.Variant;
 
 /**
  * Bsale v1 answers to canonical records. Relations are {@code {href, id}}, {@code state} 0 is
- * active and 1 inactive, lists are {@code {href, count, limit, offset, items, next}}. Prices and
- * stock are per variant: Bsale's answers do not name the product, so {@code Price.productId}
- * carries the variant id and {@code Stock.productId} stays null.
+ * active and 1 inactive, lists are {@code {href, count, limit, offset, items, next}}. Variants are
+ * an entity of their own ({@code variant:{id}}): a variant answer, and each variant of a product
+ * fetched with its variants expanded, is a {@link ProductVariant}, never a product. Prices, stock and
+ * document lines name only their variant: the mapper leaves their product (and SKU) to the
+ * topology's variant join ({@code lat.pipeline.normalizer.topology.VariantJoin}), which fills them
+ * from the variant's last record before anything is emitted ({@code Price.productId} is empty until then).
  */
 final class BsaleEntities {
 
   private static final String ACTIVE_STATE = "0";
   /** A document's state: 0 in force, 1 annulled. */
   private static final Map<String, DocumentStatus> DOCUMENT_STATES = Map.of("0", DocumentStatus.ISSUED, "1", DocumentStatus.VOIDED);
+  /** The key of a variant: {@code variant:{id}}, as a variant notification's. */
+  static final String VARIANT_PREFIX = "variant:";
+  /** {@code Price.productId} until the variant join fills it; never emitted. */
+  static final String JOINED = "";
 
   private BsaleEntities() {}
 
@@ -62,13 +71,11 @@ final class BsaleEntities {
     switch (notification.topic()) {
       case "product" -> batch.add(CanonicalEntity.PRODUCT, key(notification),
           metadata -> Product.newBuilder().setMetadata(metadata).setId(id).setActive(false).setAttributes(none).build());
-      case "variant" -> batch.add(CanonicalEntity.PRODUCT, key(notification),
-          // The product is not known any more: id carries the variant's, variants[0] is the variant.
-          metadata -> Product.newBuilder().setMetadata(metadata).setId(id).setAttributes(none)
-              .setVariants(List.of(Variant.newBuilder().setId(id).setActive(false).setAttributes(none).build()))
-              .build());
+      case "variant" -> batch.add(CanonicalEntity.VARIANT, key(notification),
+          // Its product is not in the answer: the variant join fills it from the variant's last record.
+          metadata -> variantRecord(metadata, null, Variant.newBuilder().setId(id).setActive(false).setAttributes(none).build()));
       case "price" -> batch.add(CanonicalEntity.PRICE, key(notification),
-          metadata -> Price.newBuilder().setMetadata(metadata).setProductId(id).setVariantId(id)
+          metadata -> Price.newBuilder().setMetadata(metadata).setProductId(JOINED).setVariantId(id)
               .setPriceListId(orDash(notification.scope())).setAttributes(none).build());
       case "stock" -> batch.add(CanonicalEntity.STOCK, key(notification),
           metadata -> Stock.newBuilder().setMetadata(metadata).setVariantId(id).setWarehouseId(notification.scope())
@@ -89,9 +96,10 @@ final class BsaleEntities {
       }
       body.use("variants.count", "variants.limit", "variants.offset", "variants.next");
     }
+    String productId = orElse(body.id("id"), notification.resourceId());
     Product.Builder product =
         Product.newBuilder()
-            .setId(orElse(body.id("id"), notification.resourceId()))
+            .setId(productId)
             .setName(body.text("name"))
             .setDescription(body.text("description"))
             .setActive(active(body))
@@ -99,19 +107,32 @@ final class BsaleEntities {
             .setVariants(variants);
     product.setAttributes(body.attributes());
     batch.add(CanonicalEntity.PRODUCT, key(notification), metadata -> product.setMetadata(metadata).build());
+    // Each expanded variant is also a record of its own, which the variant join learns from.
+    for (Variant variant : variants) {
+      batch.add(CanonicalEntity.VARIANT, VARIANT_PREFIX + variant.getId(), metadata -> variantRecord(metadata, productId, variant));
+    }
   }
 
+  /** A variant on its own: never a product record, which would overwrite the product's name and state. */
   private static void variant(RecordBatch batch, BsaleNotification notification, JsonFields body) {
     String productId = body.id("product.id");
     Variant variant = variant(body);
-    // A product with the one variant notified; its other variants are not in this answer.
-    batch.add(CanonicalEntity.PRODUCT, key(notification),
-        metadata -> Product.newBuilder()
-            .setMetadata(metadata)
-            .setId(orElse(productId, notification.resourceId()))
-            .setVariants(List.of(variant))
-            .setAttributes(Map.of())
-            .build());
+    batch.add(CanonicalEntity.VARIANT, key(notification), metadata -> variantRecord(metadata, productId, variant));
+  }
+
+  private static ProductVariant variantRecord(Metadata metadata, String productId, Variant variant) {
+    return ProductVariant.newBuilder()
+        .setMetadata(metadata)
+        .setId(variant.getId())
+        .setProductId(productId)
+        .setSku(variant.getSku())
+        .setBarcode(variant.getBarcode())
+        .setName(variant.getName())
+        .setSize(variant.getSize())
+        .setColor(variant.getColor())
+        .setActive(variant.getActive())
+        .setAttributes(variant.getAttributes())
+        .build();
   }
 
   private static Variant variant(JsonFields body) {
@@ -136,7 +157,7 @@ final class BsaleEntities {
       String priceListId = orDash(notification.scope());
       Price.Builder price =
           Price.newBuilder()
-              .setProductId(variantId)
+              .setProductId(JOINED)
               .setVariantId(variantId)
               .setPriceListId(priceListId)
               .setNet(tenant.money(item.decimal("variantValue")))
@@ -179,7 +200,7 @@ final class BsaleEntities {
       JsonFields line = JsonFields.of(detail, "body.details[]");
       DocumentLine.Builder built =
           DocumentLine.newBuilder()
-              .setProductId(line.id("variant.id"))
+              .setVariantId(line.id("variant.id"))
               .setDescription(line.text("note"))
               .setQuantity(Amounts.scaled(line.decimal("quantity")))
               .setUnitPrice(tenant.money(line.decimal("netUnitValue")))

@@ -17,6 +17,7 @@ import lat.pipeline.normalizer.mapping.RecordBatch;
 import lat.pipeline.normalizer.mapping.SourceFields;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.BsaleResources;
+import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
 import lat.pipeline.schemas.canonical.Action;
@@ -61,20 +62,41 @@ public final class BsaleMapper implements ProviderMapper {
     return MappingGuard.run(() -> mapOrThrow(raw));
   }
 
+  /** The fetch of a variant that a record of this raw event names (see {@link BsaleNotification#variantToFetch}). */
+  public static FetchRequests.Request variantFetch(RawEvent raw, String variantId) {
+    return notification(envelope(raw)).variantToFetch(variantId).fetchRequest(raw.tenant());
+  }
+
+  private static JsonFields envelope(RawEvent raw) {
+    return JsonFields.of(Json.parse(raw.body(), "body"), "body");
+  }
+
+  private static BsaleNotification notification(JsonFields envelope) {
+    return BsaleNotification.parse(envelope.node(BsaleResources.NOTIFICATION), "body." + BsaleResources.NOTIFICATION);
+  }
+
   /**
-   * post is CREATED, put UPDATED. A fetch that answered several notifications of one resource
-   * (coalesced) answers the latest; if any of them was a post, the resource is new to the consumer.
+   * post is CREATED, put UPDATED, the normalizer's own variant fetch UPSERTED. A fetch that answered
+   * several notifications of one resource (coalesced) answers the latest; if any of them was a post,
+   * the resource is new to the consumer.
    */
   private static Action action(BsaleNotification notification, JsonFields envelope) {
     boolean posted = notification.verb().equals("post");
     for (JsonNode verb : envelope.array(BsaleResources.COALESCED_ACTIONS)) {
       posted |= "post".equalsIgnoreCase(verb.asText());
     }
-    return posted ? Action.CREATED : notification.verb().equals("put") ? Action.UPDATED : Action.UNKNOWN;
+    if (posted) {
+      return Action.CREATED;
+    }
+    return switch (notification.verb()) {
+      case "put" -> Action.UPDATED;
+      case BsaleNotification.FETCH_VERB -> Action.UPSERTED;
+      default -> Action.UNKNOWN;
+    };
   }
 
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
-    JsonFields envelope = JsonFields.of(Json.parse(raw.body(), "body"), "body");
+    JsonFields envelope = envelope(raw);
     List<CanonicalRecord> records = records(raw, envelope);
     SourceFields.attach(records, provider(), envelope.object(), BsaleMapper::declared);
     return records;
@@ -89,8 +111,7 @@ public final class BsaleMapper implements ProviderMapper {
   }
 
   private List<CanonicalRecord> records(RawEvent raw, JsonFields envelope) {
-    BsaleNotification notification =
-        BsaleNotification.parse(envelope.node(BsaleResources.NOTIFICATION), "body." + BsaleResources.NOTIFICATION);
+    BsaleNotification notification = notification(envelope);
     int status = Lenient.decimal(envelope.peek(BsaleResources.STATUS)).map(java.math.BigDecimal::intValue).orElse(-1);
     String request = Lenient.text(envelope.peek(BsaleResources.REQUEST)).orElse("?");
     String deliveryId = notification.deliveryId(raw.tenant());

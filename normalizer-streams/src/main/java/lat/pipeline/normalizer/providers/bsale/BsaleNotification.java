@@ -1,12 +1,15 @@
 package lat.pipeline.normalizer.providers.bsale;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Locale;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
+import lat.pipeline.schemas.FetchRequests;
 
 /**
  * A Bsale notification {@code {cpnId, resource, resourceId, topic, action, send, officeId?,
@@ -21,6 +24,9 @@ import lat.pipeline.normalizer.mapping.MappingException;
 public record BsaleNotification(
     JsonFields fields, String companyId, String topic, String resourceId, String verb, String send, String scope,
     Instant sourceTime) {
+
+  /** The action of a fetch the normalizer asks for itself (a variant that a record names). */
+  public static final String FETCH_VERB = "get";
 
   /** A notification that names its topic and resource; anything else is a "map" failure. */
   public static BsaleNotification parse(JsonNode node, String where) {
@@ -47,6 +53,32 @@ public record BsaleNotification(
   /** {@code bsale:{tenant}:{cpnId}:{topic}:{resourceId}:{action}:{send}:{scope or -}}. */
   public String deliveryId(String tenant) {
     return String.join(":", "bsale", tenant, companyId, topic, resourceId, verb, send, orDash(scope));
+  }
+
+  /** What the fetcher is asked to get for this notification, which arrived on {@code tenant}'s URL. */
+  public FetchRequests.Request fetchRequest(String tenant) {
+    long sendSeconds = sourceTime == null ? 0 : sourceTime.getEpochSecond();
+    return new FetchRequests.Request(tenant, companyId, topic, resourceId, scope, sendSeconds, deliveryId(tenant),
+        fields.object());
+  }
+
+  /**
+   * The notification of a variant that this notification's record names but that is not known
+   * yet: the same company and {@code send}, action {@value #FETCH_VERB} (a fetch of the current
+   * state, not a change Bsale notified), so that fetching it completes the held record.
+   */
+  public BsaleNotification variantToFetch(String variantId) {
+    ObjectNode node = JsonNodeFactory.instance.objectNode();
+    node.put("cpnId", companyId);
+    node.put("resource", "/v2/variants/" + variantId + ".json");
+    node.put("resourceId", variantId);
+    node.put("topic", "variant");
+    node.put("action", FETCH_VERB);
+    JsonNode send = fields.peek("send");
+    if (!Lenient.isAbsent(send)) {
+      node.set("send", send);
+    }
+    return parse(node, "variant fetch");
   }
 
   /** {@code product.put}, {@code stock.put}...: the canonical records' source event type. */
