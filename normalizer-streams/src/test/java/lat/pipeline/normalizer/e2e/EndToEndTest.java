@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class EndToEndTest {
 
   private static final String TENANT = "e2e" + UUID.randomUUID().toString().substring(0, 8);
-  private static final String TOKEN = "e2e-token";
+  private static final String TOKEN = "e2e-test-token-0001"; // 16+ characters, as the receiver requires
   private static ReceiverService receiver;
   private static NormalizerService normalizer;
 

@@ -47,6 +47,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ScaleOutTest {
 
   private static final int CLIENTS = 3_000;
+  /** The receiver refuses tokens shorter than 16 characters. */
+  private static final String TOKEN = "scale-test-token-0001";
   private final String run = UUID.randomUUID().toString().substring(0, 6);
 
   @BeforeAll
@@ -88,7 +90,7 @@ class ScaleOutTest {
           "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
           "RECEIVER_HOST", "127.0.0.1",
           "RECEIVER_PORT", "0",
-          "WEBHOOK_TOKENS", "ninox:" + tenant + "=t",
+          "WEBHOOK_TOKENS", "ninox:" + tenant + "=" + TOKEN,
           "WEBHOOK_SECRETS_DIR", "target/no-secrets",
           "RECEIVER_SPOOL_DIR", Files.createTempDirectory("scale-spool").toString())))).start());
     }
@@ -102,7 +104,7 @@ class ScaleOutTest {
           ReceiverService receiver = receivers.get((client + i) % 2);
           try {
             var answer = http.send(java.net.http.HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + receiver.port() + "/webhooks/ninox/" + tenant + "?token=t"))
+                    URI.create("http://127.0.0.1:" + receiver.port() + "/webhooks/ninox/" + tenant + "?token=" + TOKEN))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[{\"articuloId\":" + i + "}]")).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 200) {
