@@ -2,6 +2,7 @@ package lat.pipeline.normalizer.providers.bsale;
 
 import static lat.pipeline.normalizer.mapping.MappingAssertions.eventIds;
 import static lat.pipeline.normalizer.mapping.MappingAssertions.failed;
+import static lat.pipeline.normalizer.mapping.MappingAssertions.fingerprints;
 import static lat.pipeline.normalizer.mapping.MappingAssertions.mapped;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +86,17 @@ class BsaleMapperTest {
     assertThat(product.getMetadata().getFetchedAt()).hasToString("2025-03-04T13:14:16Z");
     assertThat(product.getMetadata().getCompleteness()).hasToString("SNAPSHOT");
     assertThat(alone.getMetadata().getAction()).hasToString("UPDATED");
+  }
+
+  // Fails without leaving sourceFields out of the fingerprint: a refetch of an unchanged resource
+  // (another fetch time, other number formatting) was a change.
+  @Test
+  void aRefetchOfAnUnchangedResourceHasTheSameContent() {
+    String put = "{\"cpnId\": 2, \"resourceId\": \"952\", \"topic\": \"product\", \"action\": \"put\", \"send\": 2}";
+    String first = envelope(put, 200, "{\"id\": 952, \"name\": \"Mesa\", \"state\": 0, \"weight\": 2.50}");
+    String again = first.replace("13:14:16Z", "13:20:00Z").replace("2.50", "2.5");
+
+    assertThat(fingerprints(map(again))).isEqualTo(fingerprints(map(first)));
   }
 
   @Test
