@@ -121,7 +121,7 @@ class BsaleFetcherTest {
     env.put("TOPIC_PARTITIONS", "1");
     fetcher = new FetcherService(FetcherConfig.fromEnv(new Env(env)),
         new FetcherService.FetcherTopics(REQUESTS, RESOURCES, DEAD_LETTERS)).start();
-    producer = new KafkaProducer<>(Map.of("bootstrap.servers", SharedKafka.broker().bootstrapServers(), "acks", "all",
+    producer = SharedKafka.broker().clients().producer(Map.of("acks", "all",
         "linger.ms", 5), new StringSerializer(), new ByteArraySerializer());
     reader = new Thread(BsaleFetcherTest::readResources, "resources-reader");
     reader.start();
@@ -475,8 +475,7 @@ class BsaleFetcherTest {
   }
 
   private static void readResources() {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        "bootstrap.servers", SharedKafka.broker().bootstrapServers(), "group.id", "reader-" + RUN,
+    try (KafkaConsumer<String, byte[]> consumer = SharedKafka.broker().clients().consumer(Map.of("group.id", "reader-" + RUN,
         "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(RESOURCES.name(), DEAD_LETTERS.name()));
       while (reading) {
@@ -512,7 +511,7 @@ class BsaleFetcherTest {
   }
 
   private static long committedOffset() {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.broker().bootstrapServers()))) {
+    try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
       OffsetAndMetadata offset = offsets.get(new TopicPartition(REQUESTS.name(), 0));

@@ -3,6 +3,10 @@ package lat.pipeline.normalizer;
 import java.nio.file.Path;
 import java.time.Duration;
 import lat.pipeline.config.Env;
+import lat.pipeline.config.KafkaSecurity;
+import lat.pipeline.config.RegistrySecurity;
+import lat.pipeline.kafka.KafkaClients;
+import lat.pipeline.schemas.CanonicalRegistry;
 import lat.pipeline.schemas.TopicSettings;
 
 /** The normalizer's configuration, parsed once from the environment at start-up. */
@@ -18,7 +22,9 @@ public record NormalizerConfig(
     Duration sessionTimeout,
     int healthPort,
     boolean createTopics,
-    TopicSettings topics) {
+    TopicSettings topics,
+    KafkaSecurity kafkaSecurity,
+    RegistrySecurity registrySecurity) {
 
   public static NormalizerConfig fromEnv(Env env) {
     return new NormalizerConfig(
@@ -33,6 +39,17 @@ public record NormalizerConfig(
         env.millis("NORMALIZER_SESSION_TIMEOUT_MS", 45_000, 6_000),
         env.integer("NORMALIZER_HEALTH_PORT", 8082, 0, 65_535),
         env.flag("NORMALIZER_CREATE_TOPICS", true),
-        TopicSettings.fromEnv(env));
+        TopicSettings.fromEnv(env),
+        KafkaSecurity.fromEnv(env),
+        RegistrySecurity.fromEnv(env));
+  }
+
+  /** The factory of the normalizer's Kafka clients (Streams, replay, re-drive). */
+  public KafkaClients kafkaClients() {
+    return new KafkaClients(bootstrapServers, kafkaSecurity);
+  }
+
+  public CanonicalRegistry schemaRegistry() {
+    return new CanonicalRegistry(schemaRegistryUrl, registrySecurity);
   }
 }

@@ -32,11 +32,9 @@ import lat.pipeline.schemas.TopicProvisioner;
 import lat.pipeline.schemas.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import lat.pipeline.schemas.canonical.Customer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -61,7 +59,7 @@ class ReplayAndRedriveTest {
 
   @BeforeAll
   static void createTopics() throws InterruptedException {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers()))) {
+    try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
       TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
     }
   }
@@ -74,7 +72,7 @@ class ReplayAndRedriveTest {
     runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 4);
     assertThat(customers()).hasSize(4);
 
-    Replay replay = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {});
+    Replay replay = new Replay(SharedKafka.broker().clients(), RETENTION, line -> {});
     Replay.Window window = new Replay.Window("alegra", tenant, Instant.EPOCH, null);
     Replay.Summary same = replay.run(ProviderMappers.forProvider("alegra").orElseThrow(), window);
     assertThat(same.read()).isEqualTo(4);
@@ -100,7 +98,7 @@ class ReplayAndRedriveTest {
     produceRaw(Topics.RAW_ALEGRA.name(), client("5", "Eva Luna"));
     runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 2);
 
-    Replay.Summary fixed = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+    Replay.Summary fixed = new Replay(SharedKafka.broker().clients(), RETENTION, line -> {})
         .run(new RenamingClient(ProviderMappers.forProvider("alegra").orElseThrow(), "5", "Eva"),
             new Replay.Window("alegra", tenant, Instant.EPOCH, null));
 
@@ -115,7 +113,7 @@ class ReplayAndRedriveTest {
     produceRaw(Topics.RAW_ALEGRA.name(), client("6", "Nadie"));
     ProviderMapper yieldsNothing = TestMappers.yieldingNothing("alegra");
 
-    Replay.Summary summary = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+    Replay.Summary summary = new Replay(SharedKafka.broker().clients(), RETENTION, line -> {})
         .run(yieldsNothing, new Replay.Window("alegra", tenant, Instant.EPOCH, null));
 
     assertThat(summary.deadLettered()).isEqualTo(1);
@@ -147,11 +145,11 @@ class ReplayAndRedriveTest {
             ? new MappingResult.Failed("serialize", "the registry did not answer") : real.map(event);
       }
     };
-    new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+    new Replay(SharedKafka.broker().clients(), RETENTION, line -> {})
         .run(failsOnTheOldVersion, new Replay.Window("alegra", tenant, started, null));
     assertThat(deadLettersFor("serialize")).hasSize(1);
 
-    Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(), line -> {})
+    Replay.Summary summary = new Redrive(SharedKafka.broker().clients(), RETENTION, ProviderMappers.all(), line -> {})
         .run(started);
 
     assertThat(customers()).extracting(Customer::getLegalName).containsExactly("Nuevo");
@@ -183,7 +181,7 @@ class ReplayAndRedriveTest {
       CanonicalRegistry canonical = new CanonicalRegistry(again.baseUrl());
       canonical.registerCanonicalSchemas();
       Topics.configureCanonicalSerdes(canonical.serdeConfig());
-      Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(), line -> {})
+      Replay.Summary summary = new Redrive(SharedKafka.broker().clients(), RETENTION, ProviderMappers.all(), line -> {})
           .run(started);
       // Every record the outage dead-lettered goes through, this tenant's among them.
       assertThat(summary.emitted()).isPositive();
@@ -242,7 +240,7 @@ class ReplayAndRedriveTest {
 
   private List<Customer> customers() {
     List<Customer> customers = new ArrayList<>();
-    BoundedRead.of(SharedKafka.broker().bootstrapServers(), Topics.CANONICAL_CUSTOMERS.name(), null, null)
+    BoundedRead.of(SharedKafka.broker().clients(), Topics.CANONICAL_CUSTOMERS.name(), null, null)
         .forEach(record -> {
           if (record.key().startsWith("alegra:" + tenant + ":")) {
             customers.add(Topics.CANONICAL_CUSTOMERS.valueSerde().deserializer()
@@ -254,7 +252,7 @@ class ReplayAndRedriveTest {
 
   private List<ConsumerRecord<String, byte[]>> deadLettersFor(String step) {
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    BoundedRead.of(SharedKafka.broker().bootstrapServers(), Topics.DLQ_NORMALIZER.name(), null, null).forEach(record -> {
+    BoundedRead.of(SharedKafka.broker().clients(), Topics.DLQ_NORMALIZER.name(), null, null).forEach(record -> {
       var tenantHeader = record.headers().lastHeader(CloudEventHeaders.TENANT);
       var stepHeader = record.headers().lastHeader(DeadLetterHeaders.STEP);
       if (tenantHeader != null && tenant.equals(new String(tenantHeader.value(), StandardCharsets.UTF_8))
@@ -266,10 +264,7 @@ class ReplayAndRedriveTest {
   }
 
   private void produceRaw(String topic, String body) {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Map.of(), new StringSerializer(), new ByteArraySerializer())) {
       RecordHeaders headers = new RecordHeaders();
       headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
       headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
