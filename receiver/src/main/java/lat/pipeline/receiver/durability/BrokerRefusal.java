@@ -14,8 +14,8 @@ import org.apache.kafka.common.errors.SerializationException;
 /**
  * Errors that sending the same record again will never clear: the record is too large for the
  * topic or the producer, Kafka refuses the receiver's login or TLS trust or its write on the topic,
- * the topic name or the record is invalid. Everything else (timeouts, a broker away, an unknown topic that provisioning is still
- * creating) is worth retrying from the spool.
+ * the topic name or the record is invalid. Everything else (timeouts, a broker away, an unknown
+ * topic that provisioning is still creating) is worth retrying from the spool.
  */
 public final class BrokerRefusal {
 
