@@ -9,14 +9,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import lat.pipeline.config.Env;
 import lat.pipeline.config.KafkaSecurity;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SecuredKafka;
 import lat.pipeline.fetcher.FetcherService;
 import lat.pipeline.kafka.KafkaAccessException;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.NormalizerService;
 import lat.pipeline.receiver.ReceiverService;
+import lat.pipeline.receiver.durability.Spool;
+import lat.pipeline.receiver.health.Readiness;
 import lat.pipeline.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourceType;
@@ -27,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a service does when Kafka refuses it: a wrong password or a missing ACL stops its start-up
- * with a message that names the setting or the topic and holds no secret; an ACL taken away while
- * the receiver runs answers each webhook of that topic 500, and none of them waits in the spool.
+ * with a message that names the setting or the topic and holds no secret; a refused login makes
+ * the receiver not ready; an ACL taken away while the receiver runs answers each webhook of that
+ * topic 500, and none of them waits in the spool.
  */
 @ExtendWith(SecuredKafka.class)
 class SecuredStartUpTest {
@@ -61,6 +67,28 @@ class SecuredStartUpTest {
           .hasMessageContaining(KafkaSecurity.PASSWORD_FILE)
           .hasMessageContaining("user 'receiver-of-start-up-test'")
           .satisfies(e -> assertThat(e.getMessage()).doesNotContain(wrong, right));
+    }
+  }
+
+  // Fails on main before this change: a refused login read as "unreachable", and the receiver stayed
+  // ready while its spool could take webhooks, though the broker refuses every one of them.
+  @Test
+  void theReceiversReadinessSaysKafkaRefusesItsLoginAndIsDown() throws Exception {
+    Map<String, String> env = withWrongPassword(SecuredServices.receiverEnv(receiverUser),
+        Files.writeString(dir.resolve("wrong.password"), "not-the-password"));
+    KafkaClients clients = new KafkaClients(SecuredKafka.broker().bootstrapServers(), KafkaSecurity.fromEnv(new Env(env)));
+    Spool spool = Spool.open(dir.resolve("spool"), 1 << 20, 1 << 16, 1 << 20, Duration.ofSeconds(2));
+    try (Admin admin = clients.admin(Map.of()); Readiness readiness = new Readiness(admin, spool, Duration.ofSeconds(10))) {
+      readiness.start(Duration.ofMillis(200));
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (!readiness.brokerRefuses() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(readiness.brokerRefuses()).isTrue();
+      assertThat(readiness.spoolWritable()).isTrue();
+      assertThat(readiness.isReady()).isFalse();
+    } finally {
+      spool.close();
     }
   }
 
