@@ -19,6 +19,7 @@ import lat.pipeline.config.Env;
 import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.registry.RegistryProcess;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.NormalizerService;
 import lat.pipeline.receiver.ReceiverConfig;
@@ -70,19 +71,19 @@ public final class NormalizerBenchmark {
       System.out.printf("Normalizer benchmark: %d raw events, %d cores%n", events, Runtime.getRuntime().availableProcessors());
 
       try (ReceiverService receiver = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start()) {
-        long produced = produceBacklog(broker.bootstrapServers(), events);
-        double plain = plainConsumerSeconds(broker.bootstrapServers(), produced);
+        long produced = produceBacklog(broker.clients(), events);
+        double plain = plainConsumerSeconds(broker.clients(), produced);
 
         long started = System.nanoTime();
         env.put("NORMALIZER_APPLICATION_ID", "bench-normalizer");
         try (NormalizerService normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start()) {
-          awaitCanonical(broker.bootstrapServers(), events);
+          awaitCanonical(broker.clients(), events);
           double normalized = (System.nanoTime() - started) / 1e9;
           System.out.println();
           System.out.printf("%-44s %10.0f events/s  (%d events in %.1f s)%n", "plain consumer of raw.alegra", produced / plain, produced, plain);
           System.out.printf("%-44s %10.0f events/s  (%d events in %.1f s, incl. start-up)%n",
               "normalizer (exactly-once, Avro, registry)", events / normalized, events, normalized);
-          long[] latencies = endToEndLatencies(broker.bootstrapServers(), receiver.port(), latencyRequests);
+          long[] latencies = endToEndLatencies(broker.clients(), receiver.port(), latencyRequests);
           System.out.printf("%-44s p50 %6.1f ms   p99 %6.1f ms   max %6.1f ms  (%d requests at ~100/s)%n",
               "receiver answer -> canonical record committed",
               latencies[latencies.length / 2] / 1e6, latencies[(int) (latencies.length * 0.99)] / 1e6,
@@ -92,13 +93,9 @@ public final class NormalizerBenchmark {
     }
   }
 
-  private static long produceBacklog(String bootstrap, int events) throws Exception {
-    Map<String, Object> config = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
+  private static long produceBacklog(KafkaClients kafka, int events) throws Exception {
+    try (KafkaProducer<String, byte[]> producer = kafka.producer(
+        Map.of(ProducerConfig.LINGER_MS_CONFIG, 20), new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {
         String tenant = "bench" + (i % 8);
         RecordHeaders headers = new RecordHeaders();
@@ -119,10 +116,10 @@ public final class NormalizerBenchmark {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static double plainConsumerSeconds(String bootstrap, long expected) {
+  private static double plainConsumerSeconds(KafkaClients kafka, long expected) {
     long started = System.nanoTime();
     long read = 0;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap, "read_uncommitted"))) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(kafka, "read_uncommitted")) {
       List<TopicPartition> partitions = consumer.partitionsFor(Topics.RAW_ALEGRA.name()).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);
@@ -134,9 +131,9 @@ public final class NormalizerBenchmark {
     return (System.nanoTime() - started) / 1e9;
   }
 
-  private static void awaitCanonical(String bootstrap, long expected) {
+  private static void awaitCanonical(KafkaClients kafka, long expected) {
     long read = 0;
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(bootstrap, "read_committed"))) {
+    try (KafkaConsumer<String, byte[]> consumer = consumer(kafka, "read_committed")) {
       consumer.subscribe(List.of(Topics.CANONICAL_CUSTOMERS.name()));
       while (read < expected) {
         read += consumer.poll(Duration.ofMillis(200)).count();
@@ -145,11 +142,11 @@ public final class NormalizerBenchmark {
   }
 
   /** POSTs at about 100 requests/s and times each answer to its canonical record's commit. */
-  private static long[] endToEndLatencies(String bootstrap, int receiverPort, int requests) throws Exception {
+  private static long[] endToEndLatencies(KafkaClients kafka, int receiverPort, int requests) throws Exception {
     Map<String, Long> answeredAt = new ConcurrentHashMap<>();
     List<Long> latencies = new ArrayList<>();
-    try (KafkaConsumer<String, Customer> consumer = new KafkaConsumer<>(
-        consumerConfig(bootstrap, "read_committed"), Topics.CANONICAL_CUSTOMERS.keySerde().deserializer(),
+    try (KafkaConsumer<String, Customer> consumer = kafka.consumer(
+        consumerConfig("read_committed"), Topics.CANONICAL_CUSTOMERS.keySerde().deserializer(),
         Topics.CANONICAL_CUSTOMERS.valueSerde().deserializer())) {
       consumer.subscribe(List.of(Topics.CANONICAL_CUSTOMERS.name()));
       consumer.poll(Duration.ofSeconds(2));
@@ -188,14 +185,15 @@ public final class NormalizerBenchmark {
     }
   }
 
-  private static Map<String, Object> consumerConfig(String bootstrap, String isolation) {
+  private static KafkaConsumer<String, byte[]> consumer(KafkaClients kafka, String isolation) {
+    return kafka.consumer(consumerConfig(isolation), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static Map<String, Object> consumerConfig(String isolation) {
     return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
         ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
   }
 }

@@ -14,6 +14,7 @@ import java.util.UUID;
 import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.registry.RegistryProcess;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.replay.Replay;
@@ -23,7 +24,6 @@ import lat.pipeline.schemas.TopicProvisioner;
 import lat.pipeline.schemas.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,7 +57,7 @@ public final class ReplayBenchmark {
     Path data = Files.createTempDirectory("bench-replay");
     try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free(), "1g");
          RegistryProcess registry = RegistryProcess.start(Ports.free(), null, data.resolve("registry"))) {
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      try (Admin admin = broker.clients().admin(Map.of())) {
         TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
       }
       CanonicalRegistry canonical = new CanonicalRegistry(registry.baseUrl());
@@ -65,13 +65,13 @@ public final class ReplayBenchmark {
       Topics.configureCanonicalSerdes(canonical.serdeConfig());
       System.out.printf("Replay benchmark: %d raw NinoxNet events, %d cores, max heap %d MiB%n",
           events, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-      produce(broker.bootstrapServers(), events);
+      produce(broker.clients(), events);
 
       long started = System.nanoTime();
-      long read = readAll(broker.bootstrapServers());
+      long read = readAll(broker.clients());
       double plain = seconds(started);
 
-      Replay replay = new Replay(broker.bootstrapServers(), Duration.ofDays(7), line -> {});
+      Replay replay = new Replay(broker.clients(), Duration.ofDays(7), line -> {});
       Replay.Window window = new Replay.Window("ninox", null, Instant.EPOCH, null);
       System.gc();
       resetHeapPeaks();
@@ -95,12 +95,9 @@ public final class ReplayBenchmark {
     }
   }
 
-  private static void produce(String bootstrap, int events) {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+  private static void produce(KafkaClients kafka, int events) {
+    try (KafkaProducer<String, byte[]> producer = kafka.producer(
+        Map.of(ProducerConfig.LINGER_MS_CONFIG, 20), new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < events; i++) {
         String tenant = "bench" + (i % TENANTS);
         RecordHeaders headers = new RecordHeaders();
@@ -112,12 +109,9 @@ public final class ReplayBenchmark {
     }
   }
 
-  private static long readAll(String bootstrap) {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+  private static long readAll(KafkaClients kafka) {
+    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(
+        Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000), new StringDeserializer(), new ByteArrayDeserializer())) {
       var partitions = consumer.partitionsFor(Topics.RAW_NINOX.name()).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import lat.pipeline.config.Env;
+import lat.pipeline.config.KafkaSecurity;
 import lat.pipeline.fetcher.client.BsaleTokens;
 import lat.pipeline.fetcher.limits.LimitSettings;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.schemas.TopicSettings;
 
 /**
@@ -31,7 +33,8 @@ public record FetcherConfig(
     int maxBuffered,
     int healthPort,
     boolean createTopics,
-    TopicSettings topics) {
+    TopicSettings topics,
+    KafkaSecurity kafkaSecurity) {
 
   public static FetcherConfig fromEnv(Env env) {
     String apiUrl = env.string("BSALE_API_URL", "https://api.bsale.io");
@@ -63,7 +66,13 @@ public record FetcherConfig(
         env.integer("FETCHER_MAX_BUFFERED", 10_000, 10, 10_000_000),
         env.integer("FETCHER_HEALTH_PORT", 8083, 0, 65_535),
         env.flag("FETCHER_CREATE_TOPICS", true),
-        TopicSettings.fromEnv(env));
+        TopicSettings.fromEnv(env),
+        KafkaSecurity.fromEnv(env));
+  }
+
+  /** The factory of the fetcher's Kafka clients: the bootstrap servers and the security settings. */
+  public KafkaClients kafkaClients() {
+    return new KafkaClients(bootstrapServers, kafkaSecurity);
   }
 
   LimitSettings limits() {

@@ -6,22 +6,25 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import lat.pipeline.ops.HealthServer;
 import lat.pipeline.fetcher.client.BsaleClient;
 import lat.pipeline.fetcher.limits.CompanyLimits;
+import lat.pipeline.kafka.KafkaAccessException;
+import lat.pipeline.kafka.KafkaClients;
+import lat.pipeline.ops.HealthServer;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.TopicProvisioner;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.acl.AclOperation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class FetcherService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(FetcherService.class);
+  private static final Duration START_UP_CHECK = Duration.ofSeconds(30);
 
   /** The topics the fetcher reads and writes; tests give their own. */
   public record FetcherTopics(
@@ -63,20 +67,30 @@ public final class FetcherService implements AutoCloseable {
     this.topics = topics;
   }
 
+  /**
+   * @throws KafkaAccessException when Kafka refuses the fetcher's login, its TLS trust, its READ on
+   *     the fetch requests or its WRITE on what it writes (naming the setting or the topics)
+   */
   public FetcherService start() throws IOException, InterruptedException {
+    KafkaClients kafka = config.kafkaClients();
+    kafka.verifyConnection(START_UP_CHECK);
     if (config.createTopics()) {
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-        TopicProvisioner.ensure(admin, java.util.List.of(topics.requests(), topics.resources(), topics.deadLetters()),
+      try (Admin admin = kafka.admin(Map.of())) {
+        TopicProvisioner.ensure(admin, List.of(topics.requests(), topics.resources(), topics.deadLetters()),
             config.topics());
+      } catch (RuntimeException e) {
+        throw KafkaAccessException.explainIfRefused(e, kafka);
       }
     }
+    kafka.verifyTopicAccess(START_UP_CHECK, List.of(topics.requests().name()), AclOperation.READ);
+    kafka.verifyTopicAccess(START_UP_CHECK, List.of(topics.resources().name(), topics.deadLetters().name()), AclOperation.WRITE);
     httpExecutor = Executors.newFixedThreadPool(2, daemon("bsale-http"));
     scheduler = Executors.newScheduledThreadPool(1, daemon("bsale-limits"));
     BsaleClient client = new BsaleClient(config.apiUrl(), config.requestTimeout(), httpExecutor);
     CompanyLimits limits = new CompanyLimits(config.limits(), scheduler);
-    producer = new KafkaProducer<>(producerProperties(), topics.resources().keySerde().serializer(),
+    producer = kafka.producer(producerProperties(), topics.resources().keySerde().serializer(),
         topics.resources().valueSerde().serializer());
-    KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProperties(),
+    KafkaConsumer<String, byte[]> consumer = kafka.consumer(consumerProperties(),
         topics.requests().keySerde().deserializer(), topics.requests().valueSerde().deserializer());
     producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(registry);
@@ -109,7 +123,6 @@ public final class FetcherService implements AutoCloseable {
 
   private Map<String, Object> producerProperties() {
     return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
         ProducerConfig.LINGER_MS_CONFIG, 5,
@@ -119,7 +132,6 @@ public final class FetcherService implements AutoCloseable {
 
   private Map<String, Object> consumerProperties() {
     return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
         ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",

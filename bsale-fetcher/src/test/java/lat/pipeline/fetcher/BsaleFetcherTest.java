@@ -123,7 +123,7 @@ class BsaleFetcherTest {
     env.put("TOPIC_PARTITIONS", "1");
     fetcher = new FetcherService(FetcherConfig.fromEnv(new Env(env)),
         new FetcherService.FetcherTopics(REQUESTS, RESOURCES, DEAD_LETTERS)).start();
-    producer = new KafkaProducer<>(Map.of("bootstrap.servers", SharedKafka.broker().bootstrapServers(), "acks", "all",
+    producer = SharedKafka.broker().clients().producer(Map.of("acks", "all",
         "linger.ms", 5), new StringSerializer(), new ByteArraySerializer());
     reader = new Thread(BsaleFetcherTest::readResources, "resources-reader");
     reader.start();
@@ -506,8 +506,7 @@ class BsaleFetcherTest {
   }
 
   private static void readResources() {
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        "bootstrap.servers", SharedKafka.broker().bootstrapServers(), "group.id", "reader-" + RUN,
+    try (KafkaConsumer<String, byte[]> consumer = SharedKafka.broker().clients().consumer(Map.of("group.id", "reader-" + RUN,
         "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
       consumer.subscribe(List.of(RESOURCES.name(), DEAD_LETTERS.name()));
       while (reading) {
@@ -543,7 +542,7 @@ class BsaleFetcherTest {
   }
 
   private static long committedOffset() {
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", SharedKafka.broker().bootstrapServers()))) {
+    try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
       Map<TopicPartition, OffsetAndMetadata> offsets =
           admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
       OffsetAndMetadata offset = offsets.get(new TopicPartition(REQUESTS.name(), 0));
@@ -560,15 +559,19 @@ class BsaleFetcherTest {
   }
 
   private static CanonicalRecord mapFirst(ConsumerRecord<String, byte[]> record) {
-    MappingResult result = new BsaleMapper().map(raw(record));
+    RawEvent raw = raw(record);
+    MappingResult result = new BsaleMapper(settingsFor(raw)).map(raw);
     assertThat(result).isInstanceOf(MappingResult.Mapped.class);
     return ((MappingResult.Mapped) result).records().get(0);
   }
 
+  private static TenantSettings settingsFor(RawEvent raw) {
+    return TenantSettings.parse(List.of("bsale:" + raw.tenant() + "=CLP@America/Santiago"));
+  }
+
   private static CanonicalRecord mapOne(ConsumerRecord<String, byte[]> record) {
     RawEvent raw = raw(record);
-    TenantSettings settings = TenantSettings.parse(List.of("bsale:" + raw.tenant() + "=CLP@America/Santiago"));
-    MappingResult result = new BsaleMapper(settings).map(raw);
+    MappingResult result = new BsaleMapper(settingsFor(raw)).map(raw);
     assertThat(result).isInstanceOf(MappingResult.Mapped.class);
     List<CanonicalRecord> records = ((MappingResult.Mapped) result).records();
     assertThat(records).hasSize(1);

@@ -4,6 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import lat.pipeline.config.Env;
+import lat.pipeline.kafka.KafkaClients;
+import lat.pipeline.normalizer.mapping.TenantSettings;
+import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.tools.ToolsConfig;
 import lat.pipeline.normalizer.NormalizerConfig;
 
 /**
@@ -13,14 +17,16 @@ import lat.pipeline.normalizer.NormalizerConfig;
  * @param receiverMetrics the receivers' {@code /metrics} endpoints (spool depth, requests)
  * @param fetcherMetrics the fetchers' {@code /metrics} endpoints (parked companies)
  * @param resolvedTopic compacted topic of dead letters the console re-drove (key: their place)
+ * @param tools Kafka and the registry, with their security settings, as the tools reach them
+ * @param tenantSettings as the normalizer's, for re-drive and replay
  * @param dedupeRetention as the normalizer's, for re-drive and replay
  */
 public record ConsoleConfig(
     String host,
     int port,
     String operatorToken,
-    String bootstrapServers,
-    String schemaRegistryUrl,
+    ToolsConfig tools,
+    TenantSettings tenantSettings,
     List<URI> receiverMetrics,
     List<URI> fetcherMetrics,
     String resolvedTopic,
@@ -47,12 +53,20 @@ public record ConsoleConfig(
         env.string("CONSOLE_HOST", "127.0.0.1"),
         env.integer("CONSOLE_PORT", 8085, 0, 65_535),
         token,
-        normalizer.bootstrapServers(),
-        normalizer.schemaRegistryUrl(),
+        ToolsConfig.fromEnv(env),
+        normalizer.tenantSettings(),
         uris(env, "CONSOLE_RECEIVER_METRICS_URLS", "http://127.0.0.1:8080/metrics"),
         uris(env, "CONSOLE_FETCHER_METRICS_URLS", "http://127.0.0.1:8083/metrics"),
         env.string("CONSOLE_RESOLVED_TOPIC", "console.dlq-resolved"),
         normalizer.dedupeRetention());
+  }
+
+  public KafkaClients kafka() {
+    return tools.kafka();
+  }
+
+  public CanonicalRegistry schemaRegistry() {
+    return tools.schemaRegistry();
   }
 
   private static List<URI> uris(Env env, String name, String defaultValue) {

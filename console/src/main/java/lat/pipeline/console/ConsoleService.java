@@ -36,14 +36,14 @@ public final class ConsoleService implements AutoCloseable {
   }
 
   public ConsoleService start() throws InterruptedException {
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
+    admin = config.kafka().admin(Map.of(
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
-    resolutions = Resolutions.start(admin, config.bootstrapServers(), config.resolvedTopic());
-    traffic = new TrafficMonitor(config.bootstrapServers(), clock).start();
-    json = new RecordJson(config.schemaRegistryUrl());
-    operations = new Operations(config.bootstrapServers(), config.schemaRegistryUrl(), config.dedupeRetention(), resolutions, clock);
+    resolutions = Resolutions.start(admin, config.kafka(), config.resolvedTopic());
+    traffic = new TrafficMonitor(config.kafka(), clock).start();
+    json = new RecordJson(config.schemaRegistry());
+    operations = new Operations(config.kafka(), config.schemaRegistry(), config.tenantSettings(), config.dedupeRetention(), resolutions, clock);
     app = ConsoleApp.create(new ConsoleApp.Parts(config, new OperatorAuth(config.operatorToken(), clock), traffic, new ServiceMetrics(),
-        new DeadLetters(config.bootstrapServers(), admin, resolutions), new Search(config.bootstrapServers(), json),
+        new DeadLetters(config.kafka(), admin, resolutions), new Search(config.kafka(), json),
         operations, clock));
     app.start(config.host(), config.port());
     LOG.info("Console on http://{}:{}/", config.host(), port());

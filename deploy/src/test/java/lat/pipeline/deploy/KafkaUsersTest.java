@@ -61,7 +61,9 @@ class KafkaUsersTest {
     assertThat(acls(users.get("bsale-fetcher"))).as("bsale-fetcher").containsExactlyInAnyOrder(
         "topic " + Topics.BSALE_FETCH_REQUESTS.name() + " " + READ,
         "group " + FETCHER_GROUP + " " + READ,
-        "topic " + Topics.RAW_BSALE_RESOURCES.name() + " " + WRITE);
+        "topic " + Topics.RAW_BSALE_RESOURCES.name() + " " + WRITE,
+        // Fails on main before this change: the fetcher could not dead-letter a fetch request.
+        "topic " + Topics.DLQ_NORMALIZER.name() + " " + WRITE);
 
     assertThat(acls(users.get("registry"))).as("registry").containsExactlyInAnyOrder(
         "topic kafkasql-* Create,Describe,DescribeConfigs,Read,Write",

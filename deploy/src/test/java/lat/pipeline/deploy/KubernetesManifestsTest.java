@@ -53,6 +53,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class KubernetesManifestsTest {
 
+  /** The Kafka cluster's only listener (TLS and SCRAM-SHA-512). */
+  private static final int TLS_LISTENER_PORT = 9093;
+
   static final Path K8S = RepoRoot.find().resolve("k8s");
   static final List<String> LAYERS = List.of("base", "overlays/small", "overlays/production");
 
@@ -197,44 +200,70 @@ class KubernetesManifestsTest {
     }
   }
 
-  /** Fails on main before this change: the only listener was plaintext, with no authentication and no ACLs. */
+  /**
+   * Fails on main before this change: the only listener was plaintext, with no authentication and no
+   * ACLs; then a plain listener stayed beside the tls one, its ANONYMOUS clients super users.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
-  void kafkaHasATlsScramListenerWithAclsAndThePlainOneOnlyForThePipelinesPods(String layer) {
+  void kafkaHasOnlyATlsScramListenerWithAclsAndNoSuperUser(String layer) {
     Rendered rendered = render(layer);
     Kafka kafka = rendered.one(Kafka.class, "pipeline");
-    Map<String, GenericKafkaListener> listeners = kafka.getSpec().getKafka().getListeners().stream()
-        .collect(Collectors.toMap(GenericKafkaListener::getName, l -> l));
-    assertThat(listeners).containsKey("tls");
-    GenericKafkaListener tls = listeners.get("tls");
+    List<GenericKafkaListener> listeners = kafka.getSpec().getKafka().getListeners();
+    assertThat(listeners).extracting(GenericKafkaListener::getName).containsExactly("tls");
+    GenericKafkaListener tls = listeners.get(0);
+    assertThat(tls.getPort()).isEqualTo(TLS_LISTENER_PORT);
     assertThat(tls.isTls()).isTrue();
     assertThat(tls.getAuth()).isInstanceOf(KafkaListenerAuthenticationScramSha512.class);
     assertThat(kafka.getSpec().getKafka().getAuthorization()).isInstanceOf(KafkaAuthorizationSimple.class);
+    assertThat(((KafkaAuthorizationSimple) kafka.getSpec().getKafka().getAuthorization()).getSuperUsers())
+        .as("no client bypasses its ACLs").isNullOrEmpty();
     assertThat(kafka.getSpec().getEntityOperator().getUserOperator()).as("the User Operator").isNotNull();
     assertThat(kafka.getSpec().getEntityOperator().getTopicOperator()).as("the Topic Operator").isNotNull();
-
-    // Unauthenticated clients are ANONYMOUS: a super user, so only the plain listener may take them.
-    List<GenericKafkaListener> unauthenticated = listeners.values().stream().filter(l -> l.getAuth() == null).toList();
-    assertThat(unauthenticated).extracting(GenericKafkaListener::getName).containsExactly("plain");
-    assertThat(unauthenticated.get(0).getNetworkPolicyPeers()).singleElement()
-        .satisfies(peer -> assertThat(peer.getPodSelector().getMatchLabels())
-            .containsExactly(Map.entry("app.kubernetes.io/part-of", "lat-pipeline")));
-    assertThat(((KafkaAuthorizationSimple) kafka.getSpec().getKafka().getAuthorization()).getSuperUsers())
-        .containsExactly("ANONYMOUS");
     for (PodTemplateSpec template : rendered.templates().values()) {
       assertThat(template.getMetadata().getLabels()).containsEntry("app.kubernetes.io/part-of", "lat-pipeline");
     }
 
-    // Every pod that may reach the brokers may reach both listeners.
-    Set<Integer> ports = listeners.values().stream().map(GenericKafkaListener::getPort).collect(Collectors.toSet());
+    // Every pod that may reach the brokers may reach the listener, and nothing else of theirs.
     for (NetworkPolicy policy : rendered.all(NetworkPolicy.class)) {
       policy.getSpec().getEgress().stream()
           .filter(rule -> rule.getTo() != null && rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
               && "Kafka".equals(peer.getPodSelector().getMatchLabels().get("strimzi.io/kind"))))
           .forEach(rule -> assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal())
               .as("NetworkPolicy %s to the brokers", policy.getMetadata().getName())
-              .containsExactlyInAnyOrderElementsOf(ports));
+              .containsExactly(TLS_LISTENER_PORT));
     }
+  }
+
+  /**
+   * Fails on main before this change: every service connected to the plain listener with bootstrap
+   * servers alone.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+  void eachServiceLogsInToTheTlsListenerAsItsOwnKafkaUserWithItsSecretAndTheClusterCa(String layer) {
+    Rendered rendered = render(layer);
+    Map<String, String> users = Map.of("StatefulSet/receiver", "receiver", "StatefulSet/normalizer", "normalizer",
+        "Deployment/bsale-fetcher", "bsale-fetcher");
+    users.forEach((workload, user) -> {
+      PodTemplateSpec template = rendered.templates().get(workload);
+      Container container = template.getSpec().getContainers().get(0);
+      assertThat(env(container, "KAFKA_BOOTSTRAP_SERVERS")).as(workload).isEqualTo("pipeline-kafka-bootstrap:" + TLS_LISTENER_PORT);
+      assertThat(env(container, "KAFKA_SECURITY_PROTOCOL")).as(workload).isEqualTo("SASL_SSL");
+      assertThat(env(container, "KAFKA_SASL_MECHANISM")).as(workload).isEqualTo("SCRAM-SHA-512");
+      assertThat(env(container, "KAFKA_SASL_USERNAME")).as(workload).isEqualTo(user);
+      assertThat(secretVolume(template, "kafka-user")).as(workload).isEqualTo(user);
+      assertThat(env(container, "KAFKA_SASL_PASSWORD_FILE")).as(workload).isEqualTo(mountPath(container, "kafka-user") + "/password");
+      assertThat(secretVolume(template, "kafka-ca")).as(workload).isEqualTo("pipeline-cluster-ca-cert");
+      assertThat(env(container, "KAFKA_SSL_CA_PEM_FILE")).as(workload).isEqualTo(mountPath(container, "kafka-ca") + "/ca.crt");
+    });
+    Container registry = container(rendered.templates().get("Deployment/registry"), "registry");
+    assertThat(env(registry, "APICURIO_KAFKASQL_BOOTSTRAP_SERVERS")).isEqualTo("pipeline-kafka-bootstrap:" + TLS_LISTENER_PORT);
+    assertThat(env(registry, "APICURIO_KAFKA_COMMON_SECURITY_PROTOCOL")).isEqualTo("SASL_SSL");
+    assertThat(registry.getEnv()).filteredOn(e -> e.getName().equals("APICURIO_KAFKA_COMMON_SASL_JAAS_CONFIG")).singleElement()
+        .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("registry"));
+    assertThat(env(registry, "APICURIO_KAFKA_COMMON_SSL_TRUSTSTORE_LOCATION"))
+        .isEqualTo(mountPath(registry, "kafka-ca") + "/ca.crt");
   }
 
   @ParameterizedTest
@@ -306,7 +335,8 @@ class KubernetesManifestsTest {
     }
     rendered.all(Ingress.class).stream().filter(i -> i.getSpec().getTls() != null)
         .flatMap(i -> i.getSpec().getTls().stream()).forEach(tls -> secrets.add(tls.getSecretName()));
-    assertThat(secrets).contains("webhook-secrets", "bsale-tokens");
+    assertThat(secrets).contains("webhook-secrets", "bsale-tokens", "receiver", "normalizer", "bsale-fetcher", "registry",
+        "pipeline-cluster-ca-cert");
     String steps = readmeSection("### On Kubernetes");
     assertThat(secrets).allSatisfy(secret -> assertThat(steps).as("README, On Kubernetes").contains("`" + secret + "`"));
   }

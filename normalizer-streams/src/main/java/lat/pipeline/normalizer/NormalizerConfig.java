@@ -4,6 +4,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import lat.pipeline.config.Env;
 import lat.pipeline.normalizer.mapping.TenantSettings;
+import lat.pipeline.config.KafkaSecurity;
+import lat.pipeline.config.RegistrySecurity;
+import lat.pipeline.kafka.KafkaClients;
+import lat.pipeline.schemas.CanonicalRegistry;
 import lat.pipeline.schemas.TopicSettings;
 
 /** The normalizer's configuration, parsed once from the environment at start-up. */
@@ -20,7 +24,9 @@ public record NormalizerConfig(
     int healthPort,
     boolean createTopics,
     TopicSettings topics,
-    TenantSettings tenantSettings) {
+    TenantSettings tenantSettings,
+    KafkaSecurity kafkaSecurity,
+    RegistrySecurity registrySecurity) {
 
   public static NormalizerConfig fromEnv(Env env) {
     return new NormalizerConfig(
@@ -36,6 +42,17 @@ public record NormalizerConfig(
         env.integer("NORMALIZER_HEALTH_PORT", 8082, 0, 65_535),
         env.flag("NORMALIZER_CREATE_TOPICS", true),
         TopicSettings.fromEnv(env),
-        TenantSettings.fromEnv(env));
+        TenantSettings.fromEnv(env),
+        KafkaSecurity.fromEnv(env),
+        RegistrySecurity.fromEnv(env));
+  }
+
+  /** The factory of the normalizer's Kafka clients (Streams, replay, re-drive). */
+  public KafkaClients kafkaClients() {
+    return new KafkaClients(bootstrapServers, kafkaSecurity);
+  }
+
+  public CanonicalRegistry schemaRegistry() {
+    return new CanonicalRegistry(schemaRegistryUrl, registrySecurity);
   }
 }

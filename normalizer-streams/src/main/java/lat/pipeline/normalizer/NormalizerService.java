@@ -5,22 +5,29 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import lat.pipeline.kafka.KafkaAccessException;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.dlq.DeadLetterExceptionHandler;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.topology.NormalizerTopology;
 import lat.pipeline.ops.HealthServer;
 import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.TopicProvisioner;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class NormalizerService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NormalizerService.class);
+  private static final Duration START_UP_CHECK = Duration.ofSeconds(30);
 
   private final NormalizerConfig config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -47,23 +55,35 @@ public final class NormalizerService implements AutoCloseable {
     this.onFatalError = onFatalError;
   }
 
+  /**
+   * @throws KafkaAccessException when Kafka refuses the normalizer's login, its TLS trust, or its
+   *     READ or WRITE on a topic of the topology (naming the setting or the topics)
+   */
   public NormalizerService start() throws IOException, InterruptedException {
+    KafkaClients kafka = config.kafkaClients();
+    kafka.verifyConnection(START_UP_CHECK);
     if (config.createTopics()) {
-      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+      try (Admin admin = kafka.admin(Map.of())) {
         TopicProvisioner.ensure(admin, Topics.all(), config.topics());
+      } catch (RuntimeException e) {
+        throw KafkaAccessException.explainIfRefused(e, kafka);
       }
     }
-    CanonicalRegistry schemaRegistry = new CanonicalRegistry(config.schemaRegistryUrl());
+    CanonicalRegistry schemaRegistry = config.schemaRegistry();
     schemaRegistry.registerCanonicalSchemas();
     Topics.configureCanonicalSerdes(schemaRegistry.serdeConfig());
 
     Topology topology = new NormalizerTopology(
         ProviderMappers.all(config.tenantSettings()), config.dedupeRetention(), new NormalizerMetrics(registry)).build();
-    streams = new KafkaStreams(topology, streamsProperties());
+    kafka.verifyTopicAccess(START_UP_CHECK, topicsOf(topology, true), AclOperation.READ);
+    kafka.verifyTopicAccess(START_UP_CHECK, topicsOf(topology, false), AclOperation.WRITE);
+    streams = new KafkaStreams(topology, kafka.streamsProperties(streamsSettings()));
     // A thread that dies on an unexpected error takes the client down; the orchestrator restarts
-    // it, and exactly-once makes it resume from the last commit.
+    // it, and exactly-once makes it resume from the last commit. Kafka refusing the group or the
+    // transactional id (an ACL) is said as such.
     streams.setUncaughtExceptionHandler(exception -> {
-      LOG.error("Stream thread failed; shutting the normalizer down", exception);
+      LOG.error("Stream thread failed; shutting the normalizer down{}", KafkaAccessException.isAccessFailure(exception)
+          ? ": " + KafkaAccessException.explain(exception, kafka).getMessage() : "", exception);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.setStateListener((newState, oldState) -> {
@@ -93,10 +113,26 @@ public final class NormalizerService implements AutoCloseable {
     return health.port();
   }
 
-  private Properties streamsProperties() {
-    Properties props = new Properties();
+  /** The pipeline's topics the topology reads ({@code sources}) or writes; its internal topics are Streams' own. */
+  private static Set<String> topicsOf(Topology topology, boolean sources) {
+    Set<String> pipelineTopics = Topics.all().stream().map(Topic::name).collect(Collectors.toSet());
+    Set<String> topics = new TreeSet<>();
+    for (TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
+      for (TopologyDescription.Node node : subtopology.nodes()) {
+        if (sources && node instanceof TopologyDescription.Source source) {
+          topics.addAll(source.topicSet());
+        } else if (!sources && node instanceof TopologyDescription.Sink sink && sink.topic() != null) {
+          topics.add(sink.topic());
+        }
+      }
+    }
+    topics.retainAll(pipelineTopics);
+    return topics;
+  }
+
+  private Map<String, Object> streamsSettings() {
+    Map<String, Object> props = new HashMap<>();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());

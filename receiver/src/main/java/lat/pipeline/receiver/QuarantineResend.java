@@ -18,7 +18,7 @@ public final class QuarantineResend {
     ReceiverConfig config = ReceiverConfig.fromEnv(Env.system());
     Quarantine quarantine = new Quarantine(config.spoolDir().resolve(Quarantine.DIRECTORY));
     try (Producer<String, byte[]> producer = RawEventPublisher.createProducer(
-        config.bootstrapServers(), config.ackTimeout(), config.maxRecordBytes())) {
+        config.kafkaClients(), config.ackTimeout(), config.maxRecordBytes())) {
       int before = quarantine.records().size();
       int sent = quarantine.resend(producer);
       System.out.printf("Re-sent %d of %d quarantined records; %d remain in %s%n", sent, before, before - sent, quarantine.dir());

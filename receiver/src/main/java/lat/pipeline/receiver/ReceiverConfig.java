@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import lat.pipeline.config.Env;
+import lat.pipeline.config.KafkaSecurity;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.CredentialStore;
 import lat.pipeline.schemas.TopicSettings;
@@ -25,7 +27,8 @@ public record ReceiverConfig(
     TopicSettings topics,
     CredentialStore credentials,
     Limits limits,
-    lat.pipeline.receiver.health.SilenceRule silence) {
+    lat.pipeline.receiver.health.SilenceRule silence,
+    KafkaSecurity kafkaSecurity) {
 
   /** What keeps a public endpoint safe: sizes, times, connections, failed logins, trusted proxies. */
   public record Limits(
@@ -86,7 +89,13 @@ public record ReceiverConfig(
             env.string("OBUMA_CLIENT_SECRETS", ""),
             secretsDir),
         Limits.fromEnv(env),
-        lat.pipeline.receiver.health.SilenceRule.fromEnv(env));
+        lat.pipeline.receiver.health.SilenceRule.fromEnv(env),
+        KafkaSecurity.fromEnv(env));
+  }
+
+  /** The factory of the receiver's Kafka clients: the bootstrap servers and the security settings. */
+  public KafkaClients kafkaClients() {
+    return new KafkaClients(bootstrapServers, kafkaSecurity);
   }
 
   /** The largest raw record: what the producer's requests and the raw topics must take. */

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import lat.pipeline.kafka.KafkaAccessException;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.receiver.auth.FailedAuthLimiter;
 import lat.pipeline.receiver.durability.RawEventPublisher;
 import lat.pipeline.receiver.durability.Spool;
@@ -13,10 +15,12 @@ import lat.pipeline.receiver.durability.SpoolDrainer;
 import lat.pipeline.receiver.health.Readiness;
 import lat.pipeline.receiver.health.ReceiverMetrics;
 import lat.pipeline.receiver.http.WebhookApp;
+import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.TopicProvisioner;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.acl.AclOperation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,16 +52,20 @@ public final class ReceiverService implements AutoCloseable {
     this.config = config;
   }
 
+  /**
+   * @throws KafkaAccessException when Kafka answers but refuses the receiver's login, its TLS trust or
+   *     its WRITE on a raw topic: that cannot heal by waiting, unlike a broker that is away
+   */
   public ReceiverService start() throws InterruptedException {
-    admin = Admin.create(Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-        AdminClientConfig.CLIENT_ID_CONFIG, "receiver-admin"));
+    KafkaClients kafka = config.kafkaClients();
+    verifyAccess(kafka);
+    admin = kafka.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "receiver-admin"));
     metrics = new ReceiverMetrics();
     spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), config.spoolSegmentBytes(),
         config.spoolQueueMaxBytes(), config.spoolWriteTimeout());
     metrics.bindSpool(spool);
     publisher = new RawEventPublisher(
-        RawEventPublisher.createProducer(config.bootstrapServers(), config.ackTimeout(), config.maxRecordBytes()),
+        RawEventPublisher.createProducer(kafka, config.ackTimeout(), config.maxRecordBytes()),
         spool, config.ackTimeout());
     metrics.bindProducer(publisher.producer());
     drainer = new SpoolDrainer(spool, publisher.producer(), config.ackTimeout()).start();
@@ -77,8 +85,24 @@ public final class ReceiverService implements AutoCloseable {
   }
 
   /**
+   * A broker that does not answer within the ack timeout is no reason not to start: the spool takes
+   * the webhooks until it does. One that answers and refuses is.
+   */
+  private void verifyAccess(KafkaClients kafka) {
+    try {
+      kafka.verifyConnection(config.ackTimeout());
+      kafka.verifyTopicAccess(config.ackTimeout(), Topics.RAW.stream().map(Topic::name).toList(), AclOperation.WRITE);
+    } catch (KafkaAccessException refused) {
+      throw refused;
+    } catch (RuntimeException away) {
+      LOG.warn("Kafka is not reachable at start-up ({}); webhooks go to the spool until it is", away.getMessage());
+    }
+  }
+
+  /**
    * Creates (or fixes) the raw topics in the background: a broker that is away at start-up must not
-   * stop the receiver from taking webhooks into the spool. Retries until it succeeds.
+   * stop the receiver from taking webhooks into the spool. Retries until it succeeds, or until
+   * Kafka refuses the receiver the right to (a missing CREATE ACL does not heal by retrying).
    */
   private void provisionTopics() {
     try {
@@ -88,6 +112,11 @@ public final class ReceiverService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
+      if (KafkaAccessException.isAccessFailure(e)) {
+        LOG.error("Kafka refuses to create the raw topics: {}; create them (or grant CREATE) and restart, or set "
+            + "RECEIVER_CREATE_TOPICS=false", KafkaAccessException.explain(e, config.kafkaClients()).getMessage());
+        return;
+      }
       LOG.warn("Could not create the raw topics yet ({}); retrying in {} s", e.getMessage(), PROVISIONING_RETRY.toSeconds());
       housekeeping.schedule(this::provisionTopics, PROVISIONING_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }

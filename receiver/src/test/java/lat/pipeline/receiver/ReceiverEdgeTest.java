@@ -14,7 +14,6 @@ import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
@@ -48,7 +47,7 @@ class ReceiverEdgeTest {
   @Test
   void aRecordTheBrokerRefusesForGoodIsAnswered500AndNeverEntersTheSpool() throws Exception {
     try (ReceiverHarness receiver = new ReceiverHarness(SharedKafka.broker().bootstrapServers(), Map.of());
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers()))) {
+        Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
       setMaxMessageBytes(admin, "4096");
       try {
         String path = "/webhooks/alegra/" + TENANT + "?token=" + TOKEN;

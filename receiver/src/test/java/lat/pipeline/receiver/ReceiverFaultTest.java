@@ -32,7 +32,6 @@ import lat.pipeline.schemas.TopicProvisioner;
 import lat.pipeline.schemas.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
@@ -67,7 +66,7 @@ class ReceiverFaultTest {
   @Test
   void everyRequestAnswered200SurvivesABrokerOutageAndAReceiverKill() throws Exception {
     // The receiver under test does not provision (it would raise the limit again): the test does.
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers()))) {
+    try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
       TopicProvisioner.ensure(admin, Topics.RAW, new TopicSettings(3, (short) 1, -1, 604_800_000L));
       setMaxMessageBytes(admin, Integer.toString(REFUSED_TOPIC_LIMIT));
       try {

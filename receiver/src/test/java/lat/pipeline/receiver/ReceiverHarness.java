@@ -15,9 +15,9 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import lat.pipeline.config.Env;
 import lat.pipeline.dev.testing.TopicRecords;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -121,11 +121,8 @@ final class ReceiverHarness implements AutoCloseable {
 
   /** The summed end offsets of all raw topics: grows by one for every record stored. */
   long rawRecordCount() {
-    Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+    try (KafkaConsumer<String, byte[]> consumer = KafkaClients.plaintext(bootstrapServers)
+        .consumer(Map.of(), new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = Topics.RAW.stream()
           .flatMap(topic -> consumer.partitionsFor(topic.name()).stream())
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();

@@ -38,6 +38,11 @@ public final class KafkaAccessException extends RuntimeException {
     return false;
   }
 
+  /** {@code failure} as {@link #explain} tells it when it is Kafka refusing access; as it is otherwise. */
+  public static RuntimeException explainIfRefused(RuntimeException failure, KafkaClients clients) {
+    return isAccessFailure(failure) ? explain(failure, clients) : failure;
+  }
+
   /** The clearest account of {@code failure} for these clients; other failures are wrapped as they are. */
   public static RuntimeException explain(Throwable failure, KafkaClients clients) {
     KafkaSecurity security = clients.security();

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -114,7 +115,8 @@ public final class KafkaClients {
   /**
    * Fails fast at start-up when the ACLs do not allow {@code operation} (e.g. WRITE) on each of
    * {@code topics}, with a {@link KafkaAccessException} naming the topics; asks the broker for
-   * this client's authorized operations, so nothing is written or read.
+   * this client's authorized operations, so nothing is written or read. A topic that does not exist
+   * yet (its service creates it) cannot be judged and passes.
    */
   public void verifyTopicAccess(Duration timeout, Collection<String> topics, AclOperation operation) {
     try (Admin admin = admin(timeouts(timeout))) {
@@ -129,10 +131,11 @@ public final class KafkaClients {
           }
         } catch (ExecutionException e) {
           // Without DESCRIBE the broker answers for the topic with an error that does not name it.
-          if (!(e.getCause() instanceof TopicAuthorizationException)) {
+          if (e.getCause() instanceof TopicAuthorizationException) {
+            denied.add(topic.getKey());
+          } else if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
             throw e;
           }
-          denied.add(topic.getKey());
         }
       }
       if (!denied.isEmpty()) {

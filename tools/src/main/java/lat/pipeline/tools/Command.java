@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import lat.pipeline.config.Env;
+import lat.pipeline.kafka.KafkaAccessException;
 import org.apache.kafka.common.KafkaException;
 
 /** A command of {@code ./pipeline} that reads the topics: what it prints, and how it stops when asked. */
@@ -57,7 +58,8 @@ public interface Command {
     try {
       code = command.run(config, out, err);
     } catch (KafkaException e) {
-      err.println("pipeline: Kafka at " + config.bootstrapServers() + " (KAFKA_BOOTSTRAP_SERVERS): " + e.getMessage());
+      err.println("pipeline: " + (KafkaAccessException.isAccessFailure(e) ? KafkaAccessException.explain(e, config.kafka()).getMessage()
+          : "Kafka at " + config.bootstrapServers() + " (KAFKA_BOOTSTRAP_SERVERS): " + e.getMessage()));
       code = 1;
     } catch (Exception e) {
       err.println("pipeline: " + e);

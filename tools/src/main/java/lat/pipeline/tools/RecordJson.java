@@ -52,9 +52,9 @@ public final class RecordJson implements AutoCloseable {
 
   private final Map<String, Deserializer<SpecificRecord>> canonical = new HashMap<>();
 
-  public RecordJson(String schemaRegistryUrl) {
+  public RecordJson(CanonicalRegistry schemaRegistry) {
     CanonicalClasses.trust();
-    Map<String, Object> serdeConfig = new CanonicalRegistry(schemaRegistryUrl).serdeConfig();
+    Map<String, Object> serdeConfig = schemaRegistry.serdeConfig();
     Topics.CANONICAL.forEach(topic -> {
       AvroKafkaDeserializer<SpecificRecord> deserializer = new AvroKafkaDeserializer<>();
       deserializer.configure(serdeConfig, false);

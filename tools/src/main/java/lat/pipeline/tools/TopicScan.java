@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import lat.pipeline.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,17 +37,14 @@ public final class TopicScan implements AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> consumer;
 
-  public TopicScan(String bootstrapServers) {
-    consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+  public TopicScan(KafkaClients kafka) {
+    consumer = kafka.consumer(Map.of(
         ConsumerConfig.CLIENT_ID_CONFIG, "pipeline-tools-" + UUID.randomUUID(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
         // An unreachable broker is said within seconds, not after the default minute.
-        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   /** The topic's partitions; empty when there is no such topic. */

@@ -20,6 +20,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import lat.pipeline.config.Env;
+import lat.pipeline.config.RegistrySecurity;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.normalizer.NormalizerConfig;
@@ -56,7 +57,7 @@ public final class TestPipeline implements BeforeAllCallback {
   }
 
   public static ToolsConfig config() {
-    return new ToolsConfig(SharedKafka.broker().bootstrapServers(), SharedRegistry.registry().baseUrl());
+    return new ToolsConfig(SharedKafka.broker().clients(), SharedRegistry.registry().baseUrl(), RegistrySecurity.none());
   }
 
   /** Posts a webhook as a provider does; returns the id the receiver answered. */

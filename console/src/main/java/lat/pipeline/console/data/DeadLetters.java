@@ -1,5 +1,6 @@
 package lat.pipeline.console.data;
 
+import lat.pipeline.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -54,18 +55,18 @@ public final class DeadLetters {
     }
   }
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final Admin admin;
   private final Resolutions resolutions;
 
-  public DeadLetters(String bootstrapServers, Admin admin, Resolutions resolutions) {
-    this.bootstrapServers = bootstrapServers;
+  public DeadLetters(KafkaClients kafka, Admin admin, Resolutions resolutions) {
+    this.kafka = kafka;
     this.admin = admin;
     this.resolutions = resolutions;
   }
 
   public Pages.Page<Row> page(Filter filter, String after) throws InterruptedException {
-    try (TopicScan scan = new TopicScan(bootstrapServers)) {
+    try (TopicScan scan = new TopicScan(kafka)) {
       List<TopicPartition> partitions = scan.partitions(Topics.DLQ_NORMALIZER.name());
       if (filter.tenant() != null && !filter.tenant().isBlank() && !partitions.isEmpty()) {
         partitions = List.of(new TopicPartition(Topics.DLQ_NORMALIZER.name(), BuiltInPartitioner.partitionForKey(
@@ -83,7 +84,7 @@ public final class DeadLetters {
   /** One dead letter, whole, or empty when there is none at that place. */
   public Optional<ConsumerRecord<String, byte[]>> one(Redrive.Selected place) {
     TopicPartition partition = new TopicPartition(Topics.DLQ_NORMALIZER.name(), place.partition());
-    try (TopicScan scan = new TopicScan(bootstrapServers)) {
+    try (TopicScan scan = new TopicScan(kafka)) {
       if (scan.partitions(partition.topic()).stream().noneMatch(partition::equals)) {
         return Optional.empty();
       }

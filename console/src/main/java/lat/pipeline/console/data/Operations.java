@@ -13,8 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.replay.Redrive;
 import lat.pipeline.normalizer.replay.Replay;
 import lat.pipeline.schemas.CanonicalRegistry;
@@ -96,8 +98,9 @@ public final class Operations implements AutoCloseable {
     }
   }
 
-  private final String bootstrapServers;
-  private final String schemaRegistryUrl;
+  private final KafkaClients kafka;
+  private final CanonicalRegistry schemaRegistry;
+  private final TenantSettings tenantSettings;
   private final Duration dedupeRetention;
   private final Resolutions resolutions;
   private final Clock clock;
@@ -110,9 +113,11 @@ public final class Operations implements AutoCloseable {
   private final AtomicInteger nextJob = new AtomicInteger(1);
   private boolean serdesReady;
 
-  public Operations(String bootstrapServers, String schemaRegistryUrl, Duration dedupeRetention, Resolutions resolutions, Clock clock) {
-    this.bootstrapServers = bootstrapServers;
-    this.schemaRegistryUrl = schemaRegistryUrl;
+  public Operations(KafkaClients kafka, CanonicalRegistry schemaRegistry, TenantSettings tenantSettings, Duration dedupeRetention,
+      Resolutions resolutions, Clock clock) {
+    this.kafka = kafka;
+    this.schemaRegistry = schemaRegistry;
+    this.tenantSettings = tenantSettings;
     this.dedupeRetention = dedupeRetention;
     this.resolutions = resolutions;
     this.clock = clock;
@@ -121,11 +126,11 @@ public final class Operations implements AutoCloseable {
   /** As {@code ./pipeline redrive} does at start: the canonical schemas registered, the serdes pointed at the registry. */
   private synchronized void prepareSerdes() throws InterruptedException {
     if (!serdesReady) {
-      CanonicalRegistry registry = new CanonicalRegistry(schemaRegistryUrl);
+      CanonicalRegistry registry = schemaRegistry;
       try {
         registry.registerCanonicalSchemas();
       } catch (java.io.IOException e) {
-        throw new IllegalStateException("The schema registry at " + schemaRegistryUrl + " did not take the canonical schemas: " + e.getMessage(), e);
+        throw new IllegalStateException("The schema registry did not take the canonical schemas: " + e.getMessage(), e);
       }
       Topics.configureCanonicalSerdes(registry.serdeConfig());
       serdesReady = true;
@@ -142,7 +147,7 @@ public final class Operations implements AutoCloseable {
     prepareSerdes();
     LOG.info("Operator re-drive of {} dead letter(s): {}", selected.size(), selected.stream().map(Resolutions::key).toList());
     Map<Redrive.Selected, Replay.Summary> results =
-        new Redrive(bootstrapServers, dedupeRetention, ProviderMappers.all(), line -> {}).redrive(selected);
+        new Redrive(kafka, dedupeRetention, ProviderMappers.all(tenantSettings), line -> {}).redrive(selected);
     List<Outcome> outcomes = new ArrayList<>();
     for (Map.Entry<Redrive.Selected, Replay.Summary> result : results.entrySet()) {
       String text = describe(result.getValue());
@@ -170,7 +175,7 @@ public final class Operations implements AutoCloseable {
   }
 
   public ReplayJob replay(String provider, String tenant, Instant from, Instant to) {
-    ProviderMapper mapper = ProviderMappers.forProvider(provider)
+    ProviderMapper mapper = ProviderMappers.forProvider(provider, tenantSettings)
         .orElseThrow(() -> new IllegalArgumentException("no such provider: " + provider));
     ReplayJob job = new ReplayJob(nextJob.getAndIncrement(), new Replay.Window(provider, tenant, from, to), clock.instant());
     synchronized (jobs) {
@@ -190,7 +195,7 @@ public final class Operations implements AutoCloseable {
         LOG.info("Operator replay #{}: {}", job.id(), job.window());
         job.note("Replaying " + mapper.rawTopic().name() + " for " + (tenant == null ? "every tenant" : "tenant " + tenant)
             + " from " + from + " to " + (to == null ? "the end at start" : to.toString()));
-        job.summary = new Replay(bootstrapServers, dedupeRetention, job::note).run(mapper, job.window());
+        job.summary = new Replay(kafka, dedupeRetention, job::note).run(mapper, job.window());
         job.note("Done: " + job.summary);
         LOG.info("Operator replay #{} done: {}", job.id(), job.summary);
       } catch (InterruptedException e) {

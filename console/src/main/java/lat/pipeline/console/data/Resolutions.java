@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.replay.Redrive;
 import lat.pipeline.tools.TopicScan;
 import org.apache.kafka.clients.admin.Admin;
@@ -39,21 +40,18 @@ public final class Resolutions implements AutoCloseable {
   private final Thread follower;
   private volatile boolean running = true;
 
-  private Resolutions(String bootstrapServers, String topic) {
+  private Resolutions(KafkaClients kafka, String topic) {
     this.topic = topic;
-    this.producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    this.producer = kafka.producer(Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
-    this.scan = new TopicScan(bootstrapServers);
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer());
+    this.scan = new TopicScan(kafka);
     this.follower = new Thread(this::follow, "console-resolutions");
     follower.setDaemon(true);
   }
 
   /** Creates the topic when missing (compacted), reads it to its end, then follows it. */
-  public static Resolutions start(Admin admin, String bootstrapServers, String topic) throws InterruptedException {
+  public static Resolutions start(Admin admin, KafkaClients kafka, String topic) throws InterruptedException {
     try {
       admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
           .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get(30, TimeUnit.SECONDS);
@@ -64,7 +62,7 @@ public final class Resolutions implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new IllegalStateException("Kafka did not answer while creating " + topic + " (CONSOLE_RESOLVED_TOPIC)", e);
     }
-    Resolutions resolutions = new Resolutions(bootstrapServers, topic);
+    Resolutions resolutions = new Resolutions(kafka, topic);
     List<TopicPartition> partitions = resolutions.scan.partitions(topic);
     resolutions.scan.read(resolutions.scan.beginning(partitions), resolutions.scan.end(partitions), resolutions::take);
     resolutions.follower.start();

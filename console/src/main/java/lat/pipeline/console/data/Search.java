@@ -1,5 +1,6 @@
 package lat.pipeline.console.data;
 
+import lat.pipeline.kafka.KafkaClients;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -58,16 +59,16 @@ public final class Search {
     }
   }
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final RecordJson json;
 
-  public Search(String bootstrapServers, RecordJson json) {
-    this.bootstrapServers = bootstrapServers;
+  public Search(KafkaClients kafka, RecordJson json) {
+    this.kafka = kafka;
     this.json = json;
   }
 
   public Pages.Page<Hit> find(Query query, Instant from, String after) {
-    try (TopicScan scan = new TopicScan(bootstrapServers)) {
+    try (TopicScan scan = new TopicScan(kafka)) {
       List<TopicPartition> partitions = new ArrayList<>();
       Predicate<ConsumerRecord<String, byte[]>> matches;
       if (query instanceof Query.Tenant tenant) {

@@ -1,5 +1,6 @@
 package lat.pipeline.console.data;
 
+import lat.pipeline.kafka.KafkaClients;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +67,7 @@ public final class TrafficMonitor implements AutoCloseable {
     }
   }
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final Clock clock;
   private final Map<Series, Counts> series = new ConcurrentHashMap<>();
   private final Thread thread;
@@ -74,8 +75,8 @@ public final class TrafficMonitor implements AutoCloseable {
   private volatile boolean running = true;
   private volatile String problem = "starting";
 
-  public TrafficMonitor(String bootstrapServers, Clock clock) {
-    this.bootstrapServers = bootstrapServers;
+  public TrafficMonitor(KafkaClients kafka, Clock clock) {
+    this.kafka = kafka;
     this.clock = clock;
     this.thread = new Thread(this::follow, "console-traffic");
     thread.setDaemon(true);
@@ -93,7 +94,7 @@ public final class TrafficMonitor implements AutoCloseable {
 
   private void follow() {
     while (running) {
-      try (TopicScan topics = new TopicScan(bootstrapServers)) {
+      try (TopicScan topics = new TopicScan(kafka)) {
         scan = topics;
         List<TopicPartition> partitions = new ArrayList<>();
         Topics.RAW.forEach(topic -> partitions.addAll(topics.partitions(topic.name())));

@@ -20,11 +20,11 @@ import lat.pipeline.console.data.TrafficMonitor;
 import lat.pipeline.console.data.Trail;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.replay.Redrive;
 import lat.pipeline.tools.CommandLine;
 import lat.pipeline.tools.RecordJson;
 import lat.pipeline.tools.Times;
-import lat.pipeline.tools.ToolsConfig;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,7 +83,7 @@ public final class ConsoleApp {
         parts.metrics().scrape(parts.config().fetcherMetrics()), parts.clock().instant())));
     app.get("/search", ctx -> search(ctx, parts));
     app.get("/trail/{id}", ctx -> ctx.html(Views.trail(Trail.of(
-        new ToolsConfig(parts.config().bootstrapServers(), parts.config().schemaRegistryUrl()), ctx.pathParam("id")))));
+        parts.config().tools(), ctx.pathParam("id")))));
     app.get("/dead-letters", ctx -> {
       DeadLetters.Filter filter = new DeadLetters.Filter(ctx.queryParam("provider"), ctx.queryParam("tenant"),
           ctx.queryParam("step"), ctx.queryParam("reason"));
@@ -113,7 +113,7 @@ public final class ConsoleApp {
     });
     app.get("/dead-letters/{partition}/{offset}", ctx -> {
       Redrive.Selected place = place(ctx.pathParam("partition") + "/" + ctx.pathParam("offset"));
-      try (RecordJson json = new RecordJson(parts.config().schemaRegistryUrl())) {
+      try (RecordJson json = new RecordJson(parts.config().schemaRegistry())) {
         var record = parts.deadLetters().one(place);
         if (record.isEmpty()) {
           ctx.status(HttpStatus.NOT_FOUND).html(Views.error("Not found", "No dead letter at " + place.partition() + "/" + place.offset()
@@ -207,7 +207,7 @@ public final class ConsoleApp {
   }
 
   private static List<String> providers() {
-    return ProviderMappers.all().stream().map(ProviderMapper::provider).distinct().toList();
+    return ProviderMappers.all(TenantSettings.none()).stream().map(ProviderMapper::provider).distinct().toList();
   }
 
   private static List<Redrive.Selected> places(List<String> texts) {

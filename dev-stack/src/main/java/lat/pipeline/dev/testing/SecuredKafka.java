@@ -27,6 +27,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -87,18 +88,46 @@ public final class SecuredKafka implements BeforeAllCallback {
   /** Allows {@code user} the operations on one resource (a literal name, or a prefix). */
   public static void allow(User user, ResourceType type, String name, PatternType pattern, AclOperation... operations)
       throws InterruptedException {
-    ResourcePattern resource = new ResourcePattern(type, name, pattern);
-    List<AclBinding> bindings = Arrays.stream(operations)
-        .map(op -> new AclBinding(resource, new AccessControlEntry("User:" + user.name(), "*", op, AclPermissionType.ALLOW)))
+    allow(user, Map.of(new ResourcePattern(type, name, pattern), List.of(operations)));
+  }
+
+  /** Allows {@code user} the operations on each resource, in one request. */
+  public static void allow(User user, Map<ResourcePattern, List<AclOperation>> operationsByResource)
+      throws InterruptedException {
+    List<AclBinding> bindings = operationsByResource.entrySet().stream()
+        .flatMap(resource -> resource.getValue().stream().map(op -> new AclBinding(resource.getKey(),
+            new AccessControlEntry("User:" + user.name(), "*", op, AclPermissionType.ALLOW))))
         .toList();
     try (Admin admin = broker().clients().admin(Map.of())) {
       admin.createAcls(bindings).all().get();
-      AclBindingFilter filter = new AclBindingFilter(resource.toFilter(),
+      AclBindingFilter filter = new AclBindingFilter(ResourcePatternFilter.ANY,
           new AccessControlEntryFilter("User:" + user.name(), "*", AclOperation.ANY, AclPermissionType.ALLOW));
-      awaitApplied("ACLs of " + user.name() + " on " + name,
-          () -> admin.describeAcls(filter).values().get().containsAll(bindings));
+      awaitApplied("ACLs of " + user.name(), () -> admin.describeAcls(filter).values().get().containsAll(bindings));
     } catch (ExecutionException e) {
       throw new IllegalStateException("Could not create the ACLs " + bindings, e);
+    }
+  }
+
+  /** Takes back what {@link #allow} gave: the operations on one resource. */
+  public static void revoke(User user, ResourceType type, String name, PatternType pattern, AclOperation... operations)
+      throws InterruptedException {
+    ResourcePattern resource = new ResourcePattern(type, name, pattern);
+    List<AclBindingFilter> filters = Arrays.stream(operations)
+        .map(op -> new AclBindingFilter(resource.toFilter(),
+            new AccessControlEntryFilter("User:" + user.name(), "*", op, AclPermissionType.ALLOW)))
+        .toList();
+    try (Admin admin = broker().clients().admin(Map.of())) {
+      admin.deleteAcls(filters).all().get();
+      awaitApplied("removal of the ACLs of " + user.name() + " on " + name, () -> {
+        for (AclBindingFilter filter : filters) {
+          if (!admin.describeAcls(filter).values().get().isEmpty()) {
+            return false;
+          }
+        }
+        return true;
+      });
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Could not delete the ACLs " + filters, e);
     }
   }
 

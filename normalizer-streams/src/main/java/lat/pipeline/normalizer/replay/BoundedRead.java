@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import lat.pipeline.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,33 +23,30 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class BoundedRead {
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final String topic;
   private final Instant from;
   private final Instant to;
 
-  private BoundedRead(String bootstrapServers, String topic, Instant from, Instant to) {
-    this.bootstrapServers = bootstrapServers;
+  private BoundedRead(KafkaClients kafka, String topic, Instant from, Instant to) {
+    this.kafka = kafka;
     this.topic = topic;
     this.from = from;
     this.to = to;
   }
 
   /** {@code from} null: from the beginning; {@code to} null: up to the end at start. */
-  static BoundedRead of(String bootstrapServers, String topic, Instant from, Instant to) {
-    return new BoundedRead(bootstrapServers, topic, from, to);
+  static BoundedRead of(KafkaClients kafka, String topic, Instant from, Instant to) {
+    return new BoundedRead(kafka, topic, from, to);
   }
 
   void forEach(Consumer<ConsumerRecord<String, byte[]>> action) {
     Map<String, Object> config = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.CLIENT_ID_CONFIG, "bounded-read-" + UUID.randomUUID(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
       consumer.assign(partitions);

@@ -3,6 +3,7 @@ package lat.pipeline.normalizer.replay;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.dlq.DeadLetters;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.topology.CanonicalTopics;
@@ -10,7 +11,6 @@ import lat.pipeline.normalizer.topology.NormalizationPath;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.Topic;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,14 +35,11 @@ final class CanonicalWriter implements AutoCloseable {
   private final Producer<String, byte[]> producer;
   private final AtomicReference<Exception> failedSend = new AtomicReference<>();
 
-  CanonicalWriter(String bootstrapServers) {
-    this(new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+  CanonicalWriter(KafkaClients kafka) {
+    this(kafka.producer(Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 20,
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+        ProducerConfig.LINGER_MS_CONFIG, 20), new StringSerializer(), new ByteArraySerializer()));
   }
 
   /** Over a given producer: the tests' MockProducer. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.topology.CanonicalTopics;
@@ -63,10 +64,10 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
   }
 
   /** Reads every canonical topic's latest record per key whose key starts with the prefix. */
-  LocalState loadCanonical(String bootstrapServers, String keyPrefix) {
+  LocalState loadCanonical(KafkaClients kafka, String keyPrefix) {
     for (CanonicalEntity entity : CanonicalEntity.values()) {
       Topic<String, ? extends SpecificRecord> topic = CanonicalTopics.of(entity);
-      BoundedRead.of(bootstrapServers, topic.name(), null, null).forEach(record -> {
+      BoundedRead.of(kafka, topic.name(), null, null).forEach(record -> {
         if (record.key() != null && record.key().startsWith(keyPrefix) && record.value() != null) {
           SpecificRecord value = topic.valueSerde().deserializer().deserialize(topic.name(), record.headers(), record.value());
           emitted(CanonicalRecord.entityKey(entity, record.key()), LastEmitted.of(value));

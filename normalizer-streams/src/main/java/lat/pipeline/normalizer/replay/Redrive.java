@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.topology.NormalizationPath;
 import lat.pipeline.normalizer.topology.RawRecords;
@@ -47,13 +48,13 @@ public final class Redrive {
   /** A dead letter's place in {@code dlq.normalizer}. */
   public record Selected(int partition, long offset) {}
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final Duration dedupeRetention;
   private final Map<String, NormalizationPath> pathsByRawTopic = new HashMap<>();
   private final Consumer<String> progress;
 
-  public Redrive(String bootstrapServers, Duration dedupeRetention, List<ProviderMapper> mappers, Consumer<String> progress) {
-    this.bootstrapServers = bootstrapServers;
+  public Redrive(KafkaClients kafka, Duration dedupeRetention, List<ProviderMapper> mappers, Consumer<String> progress) {
+    this.kafka = kafka;
     this.dedupeRetention = dedupeRetention;
     mappers.forEach(mapper -> pathsByRawTopic.put(mapper.rawTopic().name(), new NormalizationPath(mapper)));
     this.progress = progress;
@@ -61,9 +62,9 @@ public final class Redrive {
 
   public Replay.Summary run(Instant since) {
     Replay.Counts counts = new Replay.Counts();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig());
-         LocalState state = new LocalState(dedupeRetention).loadCanonical(bootstrapServers, "");
-         CanonicalWriter writer = new CanonicalWriter(bootstrapServers)) {
+    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+         LocalState state = new LocalState(dedupeRetention).loadCanonical(kafka, "");
+         CanonicalWriter writer = new CanonicalWriter(kafka)) {
       List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ_NORMALIZER.name()).stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
       consumer.assign(partitions);
@@ -105,9 +106,9 @@ public final class Redrive {
     List<Selected> ordered = selected.stream().distinct()
         .sorted(Comparator.comparingInt(Selected::partition).thenComparingLong(Selected::offset)).toList();
     Map<Selected, Replay.Summary> outcomes = new LinkedHashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig());
-         LocalState state = new LocalState(dedupeRetention).loadCanonical(bootstrapServers, "");
-         CanonicalWriter writer = new CanonicalWriter(bootstrapServers)) {
+    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+         LocalState state = new LocalState(dedupeRetention).loadCanonical(kafka, "");
+         CanonicalWriter writer = new CanonicalWriter(kafka)) {
       for (Selected one : ordered) {
         Replay.Counts counts = new Replay.Counts();
         ConsumerRecord<String, byte[]> deadLetter = readAt(consumer, new TopicPartition(Topics.DLQ_NORMALIZER.name(), one.partition()), one.offset());
@@ -173,12 +174,9 @@ public final class Redrive {
 
   private Map<String, Object> consumerConfig() {
     return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
         ConsumerConfig.GROUP_ID_CONFIG, GROUP,
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
   }
 
   private static int parseOr(String value, int fallback) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Consumer;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.topology.NormalizationPath;
 import lat.pipeline.normalizer.topology.RawRecords;
@@ -36,12 +37,12 @@ public final class Replay {
     }
   }
 
-  private final String bootstrapServers;
+  private final KafkaClients kafka;
   private final Duration dedupeRetention;
   private final Consumer<String> progress;
 
-  public Replay(String bootstrapServers, Duration dedupeRetention, Consumer<String> progress) {
-    this.bootstrapServers = bootstrapServers;
+  public Replay(KafkaClients kafka, Duration dedupeRetention, Consumer<String> progress) {
+    this.kafka = kafka;
     this.dedupeRetention = dedupeRetention;
     this.progress = progress;
   }
@@ -51,10 +52,10 @@ public final class Replay {
     NormalizationPath path = new NormalizationPath(mapper);
     Counts counts = new Counts();
     Topic<String, byte[]> raw = mapper.rawTopic();
-    try (LocalState state = new LocalState(dedupeRetention).loadCanonical(bootstrapServers, keyPrefix);
-         CanonicalWriter writer = new CanonicalWriter(bootstrapServers)) {
+    try (LocalState state = new LocalState(dedupeRetention).loadCanonical(kafka, keyPrefix);
+         CanonicalWriter writer = new CanonicalWriter(kafka)) {
       progress.accept("Known canonical state: " + state.entitiesWritten() + " records of " + keyPrefix + "*");
-      BoundedRead.of(bootstrapServers, raw.name(), window.from(), window.to()).forEach(record -> {
+      BoundedRead.of(kafka, raw.name(), window.from(), window.to()).forEach(record -> {
         String tenant = RawRecords.header(record.headers(), CloudEventHeaders.TENANT);
         // A record without a tenant belongs to no window's tenant, yet must not vanish: the path dead-letters it.
         if (window.tenant() == null || tenant == null || window.tenant().equals(tenant)) {

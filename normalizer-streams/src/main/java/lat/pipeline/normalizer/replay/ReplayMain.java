@@ -1,10 +1,12 @@
 package lat.pipeline.normalizer.replay;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 import lat.pipeline.config.Env;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
@@ -26,7 +28,9 @@ public final class ReplayMain {
     }
     Map<String, String> options = options(args);
     NormalizerConfig config = NormalizerConfig.fromEnv(Env.system());
-    CanonicalRegistry registry = new CanonicalRegistry(config.schemaRegistryUrl());
+    KafkaClients kafka = config.kafkaClients();
+    kafka.verifyConnection(Duration.ofSeconds(30));
+    CanonicalRegistry registry = config.schemaRegistry();
     registry.registerCanonicalSchemas();
     Topics.configureCanonicalSerdes(registry.serdeConfig());
 
@@ -38,11 +42,11 @@ public final class ReplayMain {
       Replay.Window window = new Replay.Window(provider, options.get("tenant"),
           time(required(options, "from")), options.containsKey("to") ? time(options.get("to")) : null);
       System.out.println("Replaying " + window + " from " + mapper.rawTopic().name());
-      summary = new Replay(config.bootstrapServers(), config.dedupeRetention(), System.out::println).run(mapper, window);
+      summary = new Replay(kafka, config.dedupeRetention(), System.out::println).run(mapper, window);
     } else {
       Instant since = options.containsKey("since") ? time(options.get("since")) : null;
       System.out.println("Re-driving dlq.normalizer " + (since == null ? "from where the last re-drive stopped" : "since " + since));
-      summary = new Redrive(config.bootstrapServers(), config.dedupeRetention(), ProviderMappers.all(config.tenantSettings()), System.out::println).run(since);
+      summary = new Redrive(kafka, config.dedupeRetention(), ProviderMappers.all(config.tenantSettings()), System.out::println).run(since);
     }
     System.out.println("Done: " + summary);
   }

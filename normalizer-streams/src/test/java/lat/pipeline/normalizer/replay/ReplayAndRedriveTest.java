@@ -33,11 +33,9 @@ import lat.pipeline.schemas.TopicProvisioner;
 import lat.pipeline.schemas.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import lat.pipeline.schemas.canonical.Customer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -63,7 +61,7 @@ class ReplayAndRedriveTest {
 
   @BeforeAll
   static void createTopics() throws InterruptedException {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers()))) {
+    try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
       TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
     }
   }
@@ -76,7 +74,7 @@ class ReplayAndRedriveTest {
     runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 4);
     assertThat(customers()).hasSize(4);
 
-    Replay replay = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {});
+    Replay replay = new Replay(SharedKafka.broker().clients(), RETENTION, line -> {});
     Replay.Window window = new Replay.Window("alegra", tenant, Instant.EPOCH, null);
     Replay.Summary same = replay.run(ProviderMappers.forProvider("alegra", TestEvents.SETTINGS).orElseThrow(), window);
     assertThat(same.read()).isEqualTo(4);
@@ -93,7 +91,7 @@ class ReplayAndRedriveTest {
     assertThat(after.stream().filter(c -> !c.getId().equals("2"))).hasSize(3);
     // Fails on main before this change: what replay wrote carried no headers, so no trace context.
     List<String> traces = new ArrayList<>();
-    BoundedRead.of(SharedKafka.broker().bootstrapServers(), Topics.CANONICAL_CUSTOMERS.name(), null, null).forEach(record -> {
+    BoundedRead.of(SharedKafka.broker().clients(), Topics.CANONICAL_CUSTOMERS.name(), null, null).forEach(record -> {
       if (record.key().equals("alegra:" + tenant + ":2")) {
         var trace = record.headers().lastHeader(CloudEventHeaders.TRACEPARENT);
         traces.add(trace == null ? null : new String(trace.value(), StandardCharsets.UTF_8));
@@ -111,7 +109,7 @@ class ReplayAndRedriveTest {
     produceRaw(Topics.RAW_ALEGRA.name(), client("5", "Eva Luna"));
     runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 2);
 
-    Replay.Summary fixed = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+    Replay.Summary fixed = new Replay(SharedKafka.broker().clients(), RETENTION, line -> {})
         .run(new RenamingClient(ProviderMappers.forProvider("alegra", TestEvents.SETTINGS).orElseThrow(), "5", "Eva"),
             new Replay.Window("alegra", tenant, Instant.EPOCH, null));
 
@@ -126,7 +124,7 @@ class ReplayAndRedriveTest {
     produceRaw(Topics.RAW_ALEGRA.name(), client("6", "Nadie"));
     ProviderMapper yieldsNothing = TestMappers.yieldingNothing("alegra");
 
-    Replay.Summary summary = new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+    Replay.Summary summary = new Replay(SharedKafka.broker().clients(), RETENTION, line -> {})
         .run(yieldsNothing, new Replay.Window("alegra", tenant, Instant.EPOCH, null));
 
     assertThat(summary.deadLettered()).isEqualTo(1);
@@ -158,11 +156,11 @@ class ReplayAndRedriveTest {
             ? new MappingResult.Failed("serialize", "the registry did not answer") : real.map(event);
       }
     };
-    new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+    new Replay(SharedKafka.broker().clients(), RETENTION, line -> {})
         .run(failsOnTheOldVersion, new Replay.Window("alegra", tenant, started, null));
     assertThat(deadLettersFor("serialize")).hasSize(1);
 
-    Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
+    Replay.Summary summary = new Redrive(SharedKafka.broker().clients(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
         .run(started);
 
     assertThat(customers()).extracting(Customer::getLegalName).containsExactly("Nuevo");
@@ -194,7 +192,7 @@ class ReplayAndRedriveTest {
       CanonicalRegistry canonical = new CanonicalRegistry(again.baseUrl());
       canonical.registerCanonicalSchemas();
       Topics.configureCanonicalSerdes(canonical.serdeConfig());
-      Replay.Summary summary = new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
+      Replay.Summary summary = new Redrive(SharedKafka.broker().clients(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
           .run(started);
       // Every record the outage dead-lettered goes through, this tenant's among them.
       assertThat(summary.emitted()).isPositive();
@@ -211,7 +209,7 @@ class ReplayAndRedriveTest {
     Instant started = Instant.now();
     produceRaw(Topics.RAW_ALEGRA.name(), client("10", "Elegido"));
     produceRaw(Topics.RAW_ALEGRA.name(), client("11", "Esperando"));
-    new Replay(SharedKafka.broker().bootstrapServers(), RETENTION, line -> {})
+    new Replay(SharedKafka.broker().clients(), RETENTION, line -> {})
         .run(TestMappers.failing("alegra", "serialize", "the registry did not answer"),
             new Replay.Window("alegra", tenant, started, null));
     List<ConsumerRecord<String, byte[]>> dead = deadLettersFor("serialize");
@@ -222,7 +220,7 @@ class ReplayAndRedriveTest {
     Redrive.Selected nothingThere = new Redrive.Selected(chosen.partition(), Long.MAX_VALUE - 1);
 
     Map<Redrive.Selected, Replay.Summary> outcomes =
-        new Redrive(SharedKafka.broker().bootstrapServers(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
+        new Redrive(SharedKafka.broker().clients(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
             .redrive(List.of(nothingThere, selected));
 
     assertThat(outcomes.keySet()).containsExactly(selected, nothingThere);
@@ -279,7 +277,7 @@ class ReplayAndRedriveTest {
 
   private List<Customer> customers() {
     List<Customer> customers = new ArrayList<>();
-    BoundedRead.of(SharedKafka.broker().bootstrapServers(), Topics.CANONICAL_CUSTOMERS.name(), null, null)
+    BoundedRead.of(SharedKafka.broker().clients(), Topics.CANONICAL_CUSTOMERS.name(), null, null)
         .forEach(record -> {
           if (record.key().startsWith("alegra:" + tenant + ":")) {
             customers.add(Topics.CANONICAL_CUSTOMERS.valueSerde().deserializer()
@@ -291,7 +289,7 @@ class ReplayAndRedriveTest {
 
   private List<ConsumerRecord<String, byte[]>> deadLettersFor(String step) {
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    BoundedRead.of(SharedKafka.broker().bootstrapServers(), Topics.DLQ_NORMALIZER.name(), null, null).forEach(record -> {
+    BoundedRead.of(SharedKafka.broker().clients(), Topics.DLQ_NORMALIZER.name(), null, null).forEach(record -> {
       var tenantHeader = record.headers().lastHeader(CloudEventHeaders.TENANT);
       var stepHeader = record.headers().lastHeader(DeadLetterHeaders.STEP);
       if (tenantHeader != null && tenant.equals(new String(tenantHeader.value(), StandardCharsets.UTF_8))
@@ -303,10 +301,7 @@ class ReplayAndRedriveTest {
   }
 
   private void produceRaw(String topic, String body) {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Map.of(), new StringSerializer(), new ByteArraySerializer())) {
       RecordHeaders headers = new RecordHeaders();
       headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
       headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));

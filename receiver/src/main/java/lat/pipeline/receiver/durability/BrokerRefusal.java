@@ -3,6 +3,7 @@ package lat.pipeline.receiver.durability;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.InvalidTopicException;
@@ -12,9 +13,9 @@ import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Errors that sending the same record again will never clear: the record is too large for the
- * topic or the producer, the receiver may not write the topic, the topic name or the record is
- * invalid. Everything else (timeouts, a broker away, an unknown topic that provisioning is still
- * creating) is worth retrying from the spool.
+ * topic or the producer, Kafka refuses the receiver's login or TLS trust or its write on the topic,
+ * the topic name or the record is invalid. Everything else (timeouts, a broker away, an unknown
+ * topic that provisioning is still creating) is worth retrying from the spool.
  */
 public final class BrokerRefusal {
 
@@ -28,6 +29,7 @@ public final class BrokerRefusal {
     return cause instanceof RecordTooLargeException
         || cause instanceof RecordBatchTooLargeException
         || cause instanceof AuthorizationException
+        || cause instanceof AuthenticationException
         || cause instanceof InvalidTopicException
         || cause instanceof InvalidRecordException
         || cause instanceof InvalidTimestampException

@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.receiver.durability.BrokerRefusal.RefusedForGood;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -49,10 +49,9 @@ public final class RawEventPublisher implements AutoCloseable {
   }
 
   /** A producer whose requests fit the largest raw record ({@code TopicSettings.rawRecordBytes}). */
-  public static Producer<String, byte[]> createProducer(String bootstrapServers, Duration ackTimeout, int maxRecordBytes) {
+  public static Producer<String, byte[]> createProducer(KafkaClients kafka, Duration ackTimeout, int maxRecordBytes) {
     Map<String, Object> config =
         Map.ofEntries(
-            Map.entry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
             Map.entry(ProducerConfig.CLIENT_ID_CONFIG, "receiver"),
             Map.entry(ProducerConfig.ACKS_CONFIG, "all"),
             Map.entry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
@@ -65,10 +64,8 @@ public final class RawEventPublisher implements AutoCloseable {
             // Raw topics are kept forever: compressed batches keep them small on disk.
             Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
             // send() must never hold a request thread longer than the answer may take.
-            Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, ackTimeout.toMillis()),
-            Map.entry(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class),
-            Map.entry(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-    return new KafkaProducer<>(config);
+            Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, ackTimeout.toMillis()));
+    return kafka.producer(config, new StringSerializer(), new ByteArraySerializer());
   }
 
   public Producer<String, byte[]> producer() {

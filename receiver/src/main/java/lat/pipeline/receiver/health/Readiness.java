@@ -5,13 +5,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import lat.pipeline.kafka.KafkaAccessException;
 import lat.pipeline.receiver.durability.Spool;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Whether the receiver can make webhooks durable: the broker answers (checked in the background, so
  * that a probe never waits on Kafka) or the spool can still take them. A load balancer stops sending
- * webhooks to a receiver that can do neither.
+ * webhooks to a receiver that can do neither, or whose login Kafka refuses: then no webhook can be
+ * stored (each is answered 500), and waiting in the spool would not help.
  */
 public final class Readiness implements AutoCloseable {
 
@@ -20,6 +22,7 @@ public final class Readiness implements AutoCloseable {
   private final Duration timeout;
   private final AtomicBoolean brokerReachable = new AtomicBoolean(false);
   private final AtomicBoolean topicsReady = new AtomicBoolean(false);
+  private final AtomicBoolean brokerRefuses = new AtomicBoolean(false);
   private final ScheduledExecutorService checker =
       Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "readiness-check");
@@ -38,7 +41,12 @@ public final class Readiness implements AutoCloseable {
   }
 
   public boolean isReady() {
-    return brokerReachable.get() || spoolWritable();
+    return !brokerRefuses.get() && (brokerReachable.get() || spoolWritable());
+  }
+
+  /** Whether the broker answers but refuses the receiver's login or TLS trust. */
+  public boolean brokerRefuses() {
+    return brokerRefuses.get();
   }
 
   public boolean brokerReachable() {
@@ -66,8 +74,10 @@ public final class Readiness implements AutoCloseable {
     try {
       admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       brokerReachable.set(true);
+      brokerRefuses.set(false);
     } catch (Exception unreachable) {
       brokerReachable.set(false);
+      brokerRefuses.set(KafkaAccessException.isAccessFailure(unreachable));
     }
   }
 

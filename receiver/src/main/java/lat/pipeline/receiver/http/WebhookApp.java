@@ -70,7 +70,7 @@ public final class WebhookApp {
       boolean ready = readiness.isReady();
       ctx.status(ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json(Map.of(
           "status", ready ? "UP" : "DOWN",
-          "kafka", readiness.brokerReachable() ? "reachable" : "unreachable",
+          "kafka", readiness.brokerRefuses() ? "refused" : readiness.brokerReachable() ? "reachable" : "unreachable",
           "topics", readiness.topicsReady() ? "ready" : "pending",
           "spool", Map.of(
               "writable", readiness.spoolWritable(),

@@ -51,8 +51,8 @@ public final class Tail implements Command {
 
   @Override
   public int run(ToolsConfig config, PrintStream out, PrintStream err) {
-    try (TopicScan topicScan = new TopicScan(config.bootstrapServers());
-         RecordJson json = new RecordJson(config.schemaRegistryUrl())) {
+    try (TopicScan topicScan = new TopicScan(config.kafka());
+         RecordJson json = new RecordJson(config.schemaRegistry())) {
       scan = topicScan;
       List<TopicPartition> partitions = topicScan.partitions(options.topic());
       if (partitions.isEmpty()) {

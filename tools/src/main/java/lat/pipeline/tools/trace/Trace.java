@@ -89,8 +89,8 @@ public final class Trace implements Command {
     out.println("Trace of " + id + ": received " + options.id().receivedAt() + " (the id's time); reading "
         + from + " to " + to + " (--window " + options.window().toString().substring(2).toLowerCase() + ")");
     List<String> scanned = new ArrayList<>();
-    try (TopicScan scan = new TopicScan(config.bootstrapServers());
-         RecordJson json = new RecordJson(config.schemaRegistryUrl())) {
+    try (TopicScan scan = new TopicScan(config.kafka());
+         RecordJson json = new RecordJson(config.schemaRegistry())) {
       Window window = new Window(scan, from, to, scanned);
 
       List<ConsumerRecord<String, byte[]>> raws = new ArrayList<>();

@@ -27,7 +27,6 @@ import lat.pipeline.tools.RecordJson;
 import lat.pipeline.tools.TestPipeline;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -149,10 +148,7 @@ class TraceTest {
     envelope.put("fetchedAt", Instant.now().toString());
     envelope.set("body", RecordJson.JSON.readTree(answer.body()));
     envelope.put("coalesced", coalesced);
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers(),
-        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Map.of(), new StringSerializer(), new ByteArraySerializer())) {
       producer.send(new ProducerRecord<>(Topics.RAW_BSALE_RESOURCES.name(), null, request.key(),
           RecordJson.JSON.writeValueAsBytes(envelope), request.headers())).get();
     }
