@@ -67,11 +67,15 @@ class WebhookHttpContractTest {
 
   private final MockProducer<String, byte[]> producer = mockProducer(true);
   private Spool spool;
+  private ReceiverMetrics metrics;
 
   @AfterEach
-  void closeSpool() throws InterruptedException {
+  void close() throws InterruptedException {
     if (spool != null) {
       spool.close();
+    }
+    if (metrics != null) {
+      metrics.close();
     }
   }
 
@@ -286,8 +290,9 @@ class WebhookHttpContractTest {
         limits.authFailuresPerMinute(), limits.authFailuresPerMinuteTotal(), 100, Duration.ofMinutes(1));
     // Never started: no broker to ask, and no case here reads /health/ready.
     Readiness readiness = new Readiness(null, spool, Duration.ofSeconds(1));
+    metrics = new ReceiverMetrics();
     return WebhookApp.create(config, new RawEventPublisher(mock, spool, config.ackTimeout()), failedAuth,
-        readiness, new ReceiverMetrics());
+        readiness, metrics);
   }
 
   private static MockProducer<String, byte[]> mockProducer(boolean autoComplete) {
