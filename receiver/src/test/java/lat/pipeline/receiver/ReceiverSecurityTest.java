@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** What keeps the public endpoint safe: signatures and their dates, token guessing, oversized and endless requests. */
+/** What keeps the public endpoint safe: signatures and their dates, oversized and endless requests. */
 @ExtendWith(SharedKafka.class)
 class ReceiverSecurityTest {
 
@@ -84,33 +84,6 @@ class ReceiverSecurityTest {
     // Five refused dates, limit 3: none counted, so a wrong signature is still a plain 401, not 429.
     assertThat(post(path, envelope("evt-w", unreadable), signature("evt-other", unreadable), client)).isEqualTo(401);
     assertThat(receiver.rawRecordCount()).isEqualTo(before + 2);
-  }
-
-  @Test
-  void tokensThatShareAPrefixOrArePrefixesOfTheRealOneAreRefused() throws Exception {
-    // Comparison is of SHA-256 digests with MessageDigest.isEqual: constant time, whatever is sent.
-    String path = "/webhooks/alegra/" + TENANT + "?token=";
-    assertThat(receiver.post(path + TOKEN.substring(0, TOKEN.length() - 1), BODY, "X-Forwarded-For", "198.51.100.20").statusCode()).isEqualTo(401);
-    assertThat(receiver.post(path + TOKEN + "0", BODY, "X-Forwarded-For", "198.51.100.21").statusCode()).isEqualTo(401);
-    assertThat(receiver.post(path + TOKEN.toUpperCase(), BODY, "X-Forwarded-For", "198.51.100.22").statusCode()).isEqualTo(401);
-  }
-
-  // Fails on main before this change: after the wrong tokens, the right token from the same address
-  // (every caller behind an ingress) was answered 429.
-  @Test
-  void repeatedFailedAuthenticationsAreAnswered429ButTheRightTokenFromTheSameAddressIsNeverRefused() throws Exception {
-    String wrong = "/webhooks/alegra/" + TENANT + "?token=guess";
-    String right = "/webhooks/alegra/" + TENANT + "?token=" + TOKEN;
-    for (int i = 0; i < 3; i++) {
-      assertThat(receiver.post(wrong, BODY, "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(401);
-    }
-    var blocked = receiver.post(wrong, BODY, "X-Forwarded-For", "203.0.113.5");
-    assertThat(blocked.statusCode()).isEqualTo(429);
-    assertThat(blocked.headers().firstValue("Retry-After")).isPresent();
-    assertThat(receiver.post(right, BODY, "X-Forwarded-For", "203.0.113.5").statusCode()).isEqualTo(200);
-    assertThat(receiver.post(wrong, BODY, "X-Forwarded-For", "203.0.113.6").statusCode()).isEqualTo(401);
-    // A spoofed hop left of the real one changes nothing: the rightmost untrusted address counts.
-    assertThat(receiver.post(wrong, BODY, "X-Forwarded-For", "203.0.113.99, 203.0.113.5").statusCode()).isEqualTo(429);
   }
 
   @Test
