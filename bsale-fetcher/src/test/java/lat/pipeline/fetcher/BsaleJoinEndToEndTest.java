@@ -91,6 +91,9 @@ class BsaleJoinEndToEndTest {
     env.put("BSALE_API_URL", bsale.baseUrl());
     env.put("BSALE_TOKENS", "41=token-41,42=token-42,43=token-43");
     env.put("BSALE_COMPANY_TENANTS", "41=" + STOCK_TENANT + ",42=" + PRICE_TENANT + ",43=" + PRODUCT_TENANT);
+    // Prices carry money, and Bsale names no currency: the tenants' settings give it.
+    env.put("TENANT_SETTINGS", String.join(",", "bsale:" + STOCK_TENANT + "=CLP@America/Santiago",
+        "bsale:" + PRICE_TENANT + "=CLP@America/Santiago", "bsale:" + PRODUCT_TENANT + "=CLP@America/Santiago"));
     normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
     fetcher = new FetcherService(FetcherConfig.fromEnv(new Env(env))).start();
     producer = new KafkaProducer<>(Map.of("bootstrap.servers", SharedKafka.broker().bootstrapServers(), "acks", "all"),

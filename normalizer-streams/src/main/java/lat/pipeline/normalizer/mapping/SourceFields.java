@@ -44,9 +44,11 @@ public final class SourceFields {
     }
     SpecificRecord first = records.get(0).value();
     Schema.Field field = first.getSchema().getField("sourceFields");
-    if (field != null) {
-      first.put(field.pos(), of(payload, DROPPED.getOrDefault(provider, Map.of()).keySet(), declared));
+    if (field == null) {
+      // Every canonical record type keeps the payload's leaves: one without a home would erase them.
+      throw new IllegalStateException(first.getSchema().getFullName() + " has no sourceFields");
     }
+    first.put(field.pos(), of(payload, DROPPED.getOrDefault(provider, Map.of()).keySet(), declared));
   }
 
   static Map<String, SourceValue> of(JsonNode payload, Set<String> dropped, Function<String, Declared> declared) {

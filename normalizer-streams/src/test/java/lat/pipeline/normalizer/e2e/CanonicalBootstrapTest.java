@@ -76,6 +76,8 @@ class CanonicalBootstrapTest {
         "NORMALIZER_APPLICATION_ID", "normalizer-bootstrap-" + UUID.randomUUID(),
         "NORMALIZER_STATE_DIR", Files.createTempDirectory("normalizer-bootstrap").toString(),
         "NORMALIZER_HEALTH_PORT", "0"));
+    // Amounts need their tenant's currency: without it they are dead letters, never current state.
+    env.put("TENANT_SETTINGS", "*:north=CLP@America/Santiago,*:south=ARS@America/Argentina/Buenos_Aires");
     normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
     producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
         new StringSerializer(), new ByteArraySerializer());
