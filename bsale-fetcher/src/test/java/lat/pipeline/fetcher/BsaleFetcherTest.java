@@ -146,7 +146,7 @@ class BsaleFetcherTest {
     }
     stubDocument51();
     List<Path> notifications = new ArrayList<>(Fixtures.of("bsale"));
-    // The document notification is a sample of the normalizer's tests (shared/fixtures has none).
+    // The document notification is a sample of the normalizer's tests (fixtures/bsale has none).
     notifications.add(Path.of("../normalizer-streams/src/test/resources/samples/bsale/document.post.json"));
     String tenant = "fx"; // company 2's tenant
     for (Path file : notifications) {

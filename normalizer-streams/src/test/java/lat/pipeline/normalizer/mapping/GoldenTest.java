@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every fixture in shared/fixtures (and every module sample) mapped with a fixed raw event and
+ * Every fixture in the repository's fixtures/ (and every module sample) mapped with a fixed raw event and
  * compared with its reviewed golden file; OBUMA fixtures also in both envelope forms.
  */
 class GoldenTest {
