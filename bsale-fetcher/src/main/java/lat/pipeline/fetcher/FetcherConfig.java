@@ -9,7 +9,7 @@ import lat.pipeline.config.KafkaSecurity;
 import lat.pipeline.fetcher.client.BsaleTokens;
 import lat.pipeline.fetcher.limits.LimitSettings;
 import lat.pipeline.kafka.KafkaClients;
-import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.provisioning.TopicSettings;
 
 /**
  * The fetcher's configuration, parsed once from the environment at start-up. The tokens are held

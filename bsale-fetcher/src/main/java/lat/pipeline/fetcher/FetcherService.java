@@ -17,7 +17,7 @@ import lat.pipeline.kafka.KafkaAccessException;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.ops.HealthServer;
 import lat.pipeline.schemas.Topic;
-import lat.pipeline.schemas.TopicProvisioner;
+import lat.pipeline.provisioning.TopicProvisioner;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

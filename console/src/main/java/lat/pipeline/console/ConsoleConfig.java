@@ -6,7 +6,7 @@ import java.util.List;
 import lat.pipeline.config.Env;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.TenantSettings;
-import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.tools.ToolsConfig;
 import lat.pipeline.normalizer.NormalizerConfig;
 

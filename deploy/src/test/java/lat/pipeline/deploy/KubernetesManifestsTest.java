@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.schemas.Topic;
-import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.provisioning.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

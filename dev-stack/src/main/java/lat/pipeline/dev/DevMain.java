@@ -18,8 +18,8 @@ import lat.pipeline.config.Env;
 import lat.pipeline.dev.bsale.BsaleSimulator;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.registry.RegistryProcess;
-import lat.pipeline.schemas.TopicProvisioner;
-import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.provisioning.TopicProvisioner;
+import lat.pipeline.provisioning.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 

@@ -16,8 +16,8 @@ import lat.pipeline.fetcher.FetcherConfig;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.receiver.ReceiverConfig;
 import lat.pipeline.receiver.ReceiverService;
-import lat.pipeline.schemas.TopicProvisioner;
-import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.provisioning.TopicProvisioner;
+import lat.pipeline.provisioning.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 

@@ -7,8 +7,8 @@ import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.config.KafkaSecurity;
 import lat.pipeline.config.RegistrySecurity;
 import lat.pipeline.kafka.KafkaClients;
-import lat.pipeline.schemas.CanonicalRegistry;
-import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.kafka.CanonicalRegistry;
+import lat.pipeline.provisioning.TopicSettings;
 
 /** The normalizer's configuration, parsed once from the environment at start-up. */
 public record NormalizerConfig(

@@ -8,7 +8,7 @@ import lat.pipeline.config.KafkaSecurity;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.CredentialStore;
-import lat.pipeline.schemas.TopicSettings;
+import lat.pipeline.provisioning.TopicSettings;
 
 /** The receiver's configuration, parsed once from the environment at start-up. */
 public record ReceiverConfig(

@@ -16,7 +16,7 @@ import lat.pipeline.receiver.health.Readiness;
 import lat.pipeline.receiver.health.ReceiverMetrics;
 import lat.pipeline.receiver.http.WebhookApp;
 import lat.pipeline.schemas.Topic;
-import lat.pipeline.schemas.TopicProvisioner;
+import lat.pipeline.provisioning.TopicProvisioner;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;

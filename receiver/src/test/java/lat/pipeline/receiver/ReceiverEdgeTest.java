@@ -61,7 +61,7 @@ class ReceiverEdgeTest {
         assertThat(small.statusCode()).isEqualTo(200);
         assertThat(receiver.get("/metrics").body()).contains("outcome=\"refused\"");
       } finally {
-        setMaxMessageBytes(admin, Integer.toString(lat.pipeline.schemas.TopicSettings.rawRecordBytes(1_048_576)));
+        setMaxMessageBytes(admin, Integer.toString(lat.pipeline.provisioning.TopicSettings.rawRecordBytes(1_048_576)));
       }
     }
   }

@@ -16,7 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import lat.pipeline.schemas.CanonicalClasses;
-import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.schemas.DeadLetterHeaders;
 import lat.pipeline.schemas.Topics;
 import org.apache.avro.specific.SpecificRecord;

@@ -4,7 +4,7 @@ import lat.pipeline.config.Env;
 import lat.pipeline.config.KafkaSecurity;
 import lat.pipeline.config.RegistrySecurity;
 import lat.pipeline.kafka.KafkaClients;
-import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.kafka.CanonicalRegistry;
 
 /**
  * Where {@code tail} and {@code trace} look: the same variables and defaults as the services, so

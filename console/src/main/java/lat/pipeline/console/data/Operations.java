@@ -19,7 +19,7 @@ import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.replay.Redrive;
 import lat.pipeline.normalizer.replay.Replay;
-import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.schemas.Topics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

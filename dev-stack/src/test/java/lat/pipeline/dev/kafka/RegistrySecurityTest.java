@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import lat.pipeline.config.Env;
 import lat.pipeline.config.RegistrySecurity;
-import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.kafka.CanonicalRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

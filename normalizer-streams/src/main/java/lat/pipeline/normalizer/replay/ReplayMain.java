@@ -10,7 +10,7 @@ import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
-import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.schemas.Topics;
 
 /**

@@ -17,7 +17,7 @@ import lat.pipeline.dev.registry.RegistryProcess;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TestEvents;
-import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;

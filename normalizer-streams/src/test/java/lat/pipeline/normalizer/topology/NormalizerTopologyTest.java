@@ -23,7 +23,7 @@ import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
 import lat.pipeline.schemas.BsaleResources;
-import lat.pipeline.schemas.CanonicalRegistry;
+import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
 import lat.pipeline.schemas.FetchRequests;

@@ -1,7 +1,9 @@
-package lat.pipeline.schemas;
+package lat.pipeline.provisioning;
 
 import java.util.Map;
 import lat.pipeline.config.Env;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
 
 /**
  * How topics are created: partitions and replication for all, retention per role. Raw topics

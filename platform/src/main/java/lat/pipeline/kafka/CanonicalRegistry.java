@@ -1,4 +1,4 @@
-package lat.pipeline.schemas;
+package lat.pipeline.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apicurio.registry.resolver.config.SchemaResolverConfig;
@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import lat.pipeline.config.RegistrySecurity;
+import lat.pipeline.schemas.Topic;
+import lat.pipeline.schemas.Topics;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
