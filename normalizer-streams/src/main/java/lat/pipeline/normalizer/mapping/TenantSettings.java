@@ -85,6 +85,13 @@ public final class TenantSettings {
       return money(amount, null);
     }
 
+    /** @param currencyOf by path: the currency the payload names for that amount; null when it names none */
+    public Map<String, Money> money(Map<String, BigDecimal> amounts, java.util.function.UnaryOperator<String> currencyOf) {
+      Map<String, Money> money = new java.util.TreeMap<>();
+      amounts.forEach((path, amount) -> money.put(path, money(amount, currencyOf.apply(path))));
+      return money;
+    }
+
     /** The zone the provider's local times are read in. */
     public ZoneId zone() {
       return required().zone();

@@ -3,9 +3,11 @@ package lat.pipeline.normalizer.providers.obuma;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
@@ -15,6 +17,8 @@ import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
+import lat.pipeline.normalizer.mapping.SourceFields.Part;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
@@ -72,11 +76,13 @@ final class ObumaEntities {
             .setRegion(data.text("cliente_region_facturacion"))
             .setCountry(data.text("cliente_pais"))
             .setActive(data.flag("cliente_activo"))
-            .setRegisteredAt(registeredAt);
+            .setRegisteredAt(registeredAt)
+            .setFlags(data.typed(ObumaMapper::declared, Set.of(SourceFields.Declared.FLAG)).flags());
     customer.setAttributes(withEnvelope(data.attributes(), delivery));
     // An update's registration date is not when the update happened: only a creation may use it.
     Instant sourceTime = delivery.eventDate() != null ? delivery.eventDate() : action == Action.CREATED ? registeredAt : null;
     return new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, sourceTime)
+        .source(delivery.source())
         .add(CanonicalEntity.CUSTOMER, id, metadata -> customer.setMetadata(metadata).build())
         .records();
   }
@@ -96,10 +102,13 @@ final class ObumaEntities {
             .setDescription(data.text("producto_descripcion"))
             .setUnit(data.text("producto_unidad_medida"))
             .setActive(data.flag("producto_activo"));
+    JsonFields.Typed typed = data.typed(ObumaMapper::declared, EnumSet.allOf(SourceFields.Declared.class));
+    product.setFlags(typed.flags()).setAmounts(tenant.money(typed.amounts(), ObumaMapper::currencyOf)).setDates(typed.dates());
     product.setAttributes(withEnvelope(data.attributes(), delivery));
 
     RecordBatch batch =
         new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, delivery.eventDate())
+            .source(delivery.source())
             .add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build());
     if (net != null || total != null) {
       Map<String, String> priceAttributes = new LinkedHashMap<>();
@@ -109,6 +118,7 @@ final class ObumaEntities {
       batch.add(
           CanonicalEntity.PRICE,
           id + ":" + BASE_PRICE_LIST,
+          Part.of("producto_id", "producto_precio_clp_neto", "producto_precio_clp_iva", "producto_precio_clp_total"),
           metadata ->
               Price.newBuilder()
                   .setMetadata(metadata)
@@ -130,7 +140,8 @@ final class ObumaEntities {
       throw MappingException.map("productoStock without items");
     }
     Map<String, String> shared = withEnvelope(data.attributes(), delivery);
-    RecordBatch batch = new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), Action.UPSERTED, delivery.eventDate());
+    RecordBatch batch = new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), Action.UPSERTED, delivery.eventDate())
+        .source(delivery.source());
     for (int i = 0; i < items.size(); i++) {
       JsonFields item = JsonFields.of(items.get(i), "eventData.items[" + i + "]");
       String productId = item.requiredId("rel_producto_id");
@@ -149,7 +160,7 @@ final class ObumaEntities {
       attributes.putAll(item.attributes());
       stock.setAttributes(attributes);
       String entityId = warehouseId == null ? productId : productId + ":" + warehouseId;
-      batch.add(CanonicalEntity.STOCK, entityId, metadata -> stock.setMetadata(metadata).build());
+      batch.add(CanonicalEntity.STOCK, entityId, Part.wholeButOtherRows("items", i, items.size()), metadata -> stock.setMetadata(metadata).build());
     }
     return batch.records();
   }
@@ -179,9 +190,12 @@ final class ObumaEntities {
             .setNet(tenant.money(data.decimal(prefix + "_neto")))
             .setTax(tenant.money(data.decimal(prefix + "_iva")))
             .setTotal(tenant.money(data.decimal(prefix + "_total")));
+    JsonFields.Typed typed = data.typed(ObumaMapper::declared, Set.of(SourceFields.Declared.FLAG, SourceFields.Declared.MONEY));
+    document.setFlags(typed.flags()).setAmounts(tenant.money(typed.amounts(), ObumaMapper::currencyOf));
     document.setAttributes(withEnvelope(data.attributes(), delivery));
     // OBUMA's document events carry the id and what changed, never the whole document.
     return new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, delivery.eventDate())
+        .source(delivery.source())
         .partial()
         .add(CanonicalEntity.DOCUMENT, prefix + ":" + id, metadata -> document.setMetadata(metadata).build())
         .records();
