@@ -92,7 +92,8 @@ final class ObumaEntities {
     String id = data.requiredId("producto_id");
     BigDecimal net = data.decimal("producto_precio_clp_neto");
     BigDecimal total = data.decimal("producto_precio_clp_total");
-    String tax = data.text("producto_precio_clp_iva");
+    BigDecimal tax = data.decimal("producto_precio_clp_iva");
+    String taxAsSent = tax == null ? data.text("producto_precio_clp_iva") : null; // not a number: kept as sent
     Product.Builder product =
         Product.newBuilder()
             .setId(id)
@@ -112,8 +113,8 @@ final class ObumaEntities {
             .add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build());
     if (net != null || total != null) {
       Map<String, String> priceAttributes = new LinkedHashMap<>();
-      if (tax != null) {
-        priceAttributes.put("producto_precio_clp_iva", tax);
+      if (taxAsSent != null) {
+        priceAttributes.put("producto_precio_clp_iva", taxAsSent);
       }
       batch.add(
           CanonicalEntity.PRICE,
@@ -126,6 +127,7 @@ final class ObumaEntities {
                   .setPriceListId(BASE_PRICE_LIST)
                   .setNet(tenant.money(net, PRICE_FIELDS_CURRENCY))
                   .setWithTaxes(tenant.money(total, PRICE_FIELDS_CURRENCY))
+                  .setTax(tenant.money(tax, PRICE_FIELDS_CURRENCY))
                   .setAttributes(priceAttributes)
                   .build());
     }

@@ -23,6 +23,7 @@ import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
 import lat.pipeline.schemas.canonical.Event;
+import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
 import lat.pipeline.schemas.canonical.SourceType;
 import org.junit.jupiter.api.Test;
@@ -206,6 +207,10 @@ class ObumaMapperTest {
     assertThat(MappingAssertions.sourceFields(records.get(0)).get("producto_costo_importacion_moneda").getType())
         .isEqualTo(SourceType.TEXT);
     assertThat(customer.getFlags()).containsEntry("cliente_bloqueado_por_deuda", false).doesNotContainKey("cliente_activo");
+    Price price = (Price) records.get(1).value();
+    assertThat(price.getTax().getAmount()).isEqualByComparingTo("190");
+    assertThat(price.getTax().getCurrency()).isEqualTo("CLP");
+    assertThat(price.getAttributes()).isEmpty();
   }
 
   // Fails on main before this change: the price and the stock rows carried no source fields.
