@@ -1,6 +1,7 @@
 package lat.pipeline.normalizer.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +77,7 @@ public final class SourceFields {
 
     /** The whole payload but the other rows of the list at {@code list}: what row {@code index} was read with. */
     public static Part wholeButOtherRows(String list, int index, int rows) {
-      List<String> others = new java.util.ArrayList<>();
+      List<String> others = new ArrayList<>();
       for (int i = 0; i < rows; i++) {
         if (i != index) {
           others.add(list + "[" + i + "]");

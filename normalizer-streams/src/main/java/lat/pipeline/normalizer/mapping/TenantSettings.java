@@ -7,6 +7,8 @@ import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import lat.pipeline.config.Env;
 import lat.pipeline.schemas.canonical.Money;
@@ -86,8 +88,8 @@ public final class TenantSettings {
     }
 
     /** @param currencyOf by path: the currency the payload names for that amount; null when it names none */
-    public Map<String, Money> money(Map<String, BigDecimal> amounts, java.util.function.UnaryOperator<String> currencyOf) {
-      Map<String, Money> money = new java.util.TreeMap<>();
+    public Map<String, Money> money(Map<String, BigDecimal> amounts, UnaryOperator<String> currencyOf) {
+      Map<String, Money> money = new TreeMap<>();
       amounts.forEach((path, amount) -> money.put(path, money(amount, currencyOf.apply(path))));
       return money;
     }

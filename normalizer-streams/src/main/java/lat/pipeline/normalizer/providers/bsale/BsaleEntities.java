@@ -244,6 +244,7 @@ final class BsaleEntities {
             .setNormalizedStatus(DocumentStatuses.of(body.id("state"), DOCUMENT_STATES))
             .setIssueDate(date(body, "emissionDate"))
             .setDueDate(date(body, "expirationDate"))
+            .setGeneratedAt(body.timestamp("generationDate", () -> ZoneOffset.UTC))
             .setCounterpartyId(body.id("client.id"))
             .setSellerId(body.id("user.id"))
             .setNet(tenant.money(body.decimal("netAmount")))

@@ -80,7 +80,8 @@ class BsaleMapperTest {
 
     assertThat(document.getFlags()).containsExactly(Map.entry("informedSii", false));
     assertThat(document.getAmounts().get("exemptAmount").getCurrency()).isEqualTo("CLP");
-    assertThat(document.getAttributes()).doesNotContainKeys("informedSii", "exemptAmount");
+    assertThat(document.getGeneratedAt()).hasToString("2017-08-23T15:07:36Z");
+    assertThat(document.getAttributes()).doesNotContainKeys("informedSii", "exemptAmount", "generationDate");
     assertThat(((Product) product.get(0).value()).getFlags())
         .containsOnlyKeys("allowDecimal", "stockControl", "printDetailPack").containsEntry("stockControl", true);
     assertThat(((ProductVariant) product.get(1).value()).getFlags())
