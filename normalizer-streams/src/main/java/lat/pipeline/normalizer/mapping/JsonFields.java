@@ -149,6 +149,73 @@ public final class JsonFields {
   }
 
   /**
+   * Each element of an array field read as an object: {@code where[i]} names it in failure reasons.
+   */
+  public <T> List<T> each(String path, String where, Function<JsonFields, T> read) {
+    List<JsonNode> nodes = array(path);
+    List<T> values = new ArrayList<>(nodes.size());
+    for (int i = 0; i < nodes.size(); i++) {
+      values.add(read.apply(of(nodes.get(i), where + "[" + i + "]")));
+    }
+    return values;
+  }
+
+  /**
+   * Leaves the provider documents as flags, amounts or dates that the model has not used, read into
+   * their types by dotted path. Arrays are left alone.
+   *
+   * @param flags by path: the documented flags, as booleans
+   * @param amounts by path: the documented amounts of money
+   * @param dates by path: the documented dates; null for one that means none ({@code 0000-00-00})
+   */
+  public record Typed(Map<String, Boolean> flags, Map<String, BigDecimal> amounts, Map<String, LocalDate> dates) {}
+
+  /**
+   * The unused leaves that {@code declared} names as one of {@code kinds}, each marked as used when
+   * readable as declared (one that is not, a flag "maybe", stays in the attributes as sent). Call
+   * it before {@link #attributes()}.
+   */
+  public Typed typed(Function<String, SourceFields.Declared> declared, Set<SourceFields.Declared> kinds) {
+    Typed typed = new Typed(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    collectTyped(object, "", declared, kinds, typed);
+    return typed;
+  }
+
+  private void collectTyped(
+      JsonNode node, String prefix, Function<String, SourceFields.Declared> declared, Set<SourceFields.Declared> kinds, Typed out) {
+    node.properties().forEach(field -> {
+      String path = prefix + field.getKey();
+      JsonNode value = field.getValue();
+      if (used.contains(path) || Lenient.isAbsent(value)) {
+        return;
+      }
+      if (value.isObject()) {
+        collectTyped(value, path + ".", declared, kinds, out);
+        return;
+      }
+      SourceFields.Declared kind = declared.apply(field.getKey());
+      if (kind == null || !kinds.contains(kind)) {
+        return;
+      }
+      switch (kind) {
+        case FLAG -> Lenient.flag(value).ifPresent(flag -> out.flags().put(path, flag));
+        case MONEY -> Lenient.decimal(value).ifPresent(amount -> out.amounts().put(path, amount));
+        case DATE -> {
+          if (Lenient.isZeroDate(value)) {
+            out.dates().put(path, null);
+          } else {
+            Lenient.date(value).ifPresent(date -> out.dates().put(path, date));
+          }
+        }
+        default -> { }
+      }
+      if (out.flags().containsKey(path) || out.amounts().containsKey(path) || out.dates().containsKey(path)) {
+        used.add(path);
+      }
+    });
+  }
+
+  /**
    * Every present value not used by the model, by dotted path: scalars as text, arrays (and empty
    * objects) as canonical JSON. Nulls carry nothing and are left out. Sorted by path, so equal
    * input gives equal records.

@@ -14,6 +14,8 @@ import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Completeness;
 import lat.pipeline.schemas.canonical.Event;
 import lat.pipeline.schemas.canonical.Metadata;
+import lat.pipeline.schemas.canonical.SourceValue;
+import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -29,10 +31,17 @@ public final class RecordBatch {
     CanonicalClasses.trust();
   }
 
-  /** Mapping version 2: currencies always set, one lifecycle, completeness, normalized document status. */
-  public static final int MAPPING_VERSION = 2;
+  /**
+   * Mapping version 3: source fields on every record, named line, name-part, variant and tag fields,
+   * typed flags, amounts and dates (2: currencies always set, one lifecycle, completeness, normalized
+   * document status).
+   */
+  public static final int MAPPING_VERSION = 3;
 
-  private record Draft(CanonicalEntity entity, String entityId, Function<Metadata, SpecificRecord> value) {}
+  private static final String SOURCE_FIELDS = "sourceFields";
+
+  private record Draft(
+      CanonicalEntity entity, String entityId, SourceFields.Part part, Function<Metadata, SpecificRecord> value) {}
 
   private final RawEvent raw;
   private final String deliveryId;
@@ -42,6 +51,7 @@ public final class RecordBatch {
   private final List<Draft> drafts = new ArrayList<>();
   private Completeness completeness = Completeness.SNAPSHOT;
   private Instant fetchedAt;
+  private SourceFields.Source source;
 
   /**
    * @param deliveryId the deterministic id of the delivery, see {@link #deliveryId(RawEvent, String...)}
@@ -84,9 +94,24 @@ public final class RecordBatch {
     return this;
   }
 
-  /** @param value builds the record around the metadata it is given */
+  /** The payload the records are made from; every record carries the leaves of its part of it. */
+  public RecordBatch source(SourceFields.Source payload) {
+    source = payload;
+    return this;
+  }
+
+  /** A record made from the whole payload: the entity the delivery is about. */
   public RecordBatch add(CanonicalEntity entity, String entityId, Function<Metadata, SpecificRecord> value) {
-    drafts.add(new Draft(entity, entityId, value));
+    return add(entity, entityId, SourceFields.Part.whole(), value);
+  }
+
+  /**
+   * @param part the leaves of the payload the record was read from
+   * @param value builds the record around the metadata it is given
+   */
+  public RecordBatch add(
+      CanonicalEntity entity, String entityId, SourceFields.Part part, Function<Metadata, SpecificRecord> value) {
+    drafts.add(new Draft(entity, entityId, part, value));
     return this;
   }
 
@@ -114,6 +139,10 @@ public final class RecordBatch {
     if (raw.receivedAt() == null || raw.provider() == null || raw.tenant() == null) {
       throw MappingException.map("raw event lacks provider, tenant or receive time");
     }
+    if (source == null) {
+      throw new IllegalStateException("a batch without its source payload would erase it");
+    }
+    Map<String, SourceValue> leaves = source.leaves();
     // A delivery that names the same entity twice (a repeated row) yields it once: the last wins.
     Map<String, Draft> unique = new LinkedHashMap<>();
     drafts.forEach(d -> unique.put(d.entity() + ":" + d.entityId(), d));
@@ -124,6 +153,12 @@ public final class RecordBatch {
               ? deliveryId
               : deliveryId + "#" + draft.entity().name().toLowerCase(Locale.ROOT) + ":" + draft.entityId();
       SpecificRecord value = draft.value().apply(metadata(eventId));
+      Schema.Field field = value.getSchema().getField(SOURCE_FIELDS);
+      if (field == null) {
+        // Every canonical record type keeps the payload's leaves: one without a home would erase them.
+        throw new IllegalStateException(value.getSchema().getFullName() + " has no " + SOURCE_FIELDS);
+      }
+      value.put(field.pos(), SourceFields.select(leaves, draft.part()));
       String key = raw.provider() + ":" + raw.tenant() + ":" + draft.entityId();
       records.add(new CanonicalRecord(draft.entity(), key, value, eventId, sourceTime));
     }

@@ -1,6 +1,7 @@
 package lat.pipeline.normalizer.mapping;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -8,8 +9,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import lat.pipeline.schemas.canonical.SourceType;
 import lat.pipeline.schemas.canonical.SourceValue;
-import org.apache.avro.Schema;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Every leaf of a payload with what it was and its exact text, so that nothing the provider sent is
@@ -21,34 +20,95 @@ public final class SourceFields {
 
   /**
    * The one list of what is deliberately not carried, by provider and leaf name, with the reason.
-   * Everything else of every payload lands in {@code sourceFields}.
+   * Everything else of every payload lands in the {@code sourceFields} of the records made from it.
    */
   public static final Map<String, Map<String, String>> DROPPED =
       Map.of("obuma", Map.of("cliente_clave", "the customer's password hash: a credential never leaves the raw topic"));
 
-  /** A leaf the provider documents as a flag, a date or a number although it sends it as text (or a 0/1). */
-  public enum Declared { FLAG, DATE, NUMBER }
-
-  private SourceFields() {}
+  /**
+   * A leaf the provider documents as a flag, a date, an amount of money or a number although it sends
+   * it as text (or a 0/1). MONEY is a NUMBER that is an amount: its typed home is a Money.
+   */
+  public enum Declared { FLAG, DATE, MONEY, NUMBER }
 
   /**
-   * Puts the payload's leaves on the delivery's first record (the customer, product, document or
-   * event it is about); the records that come with it (prices, stock) point back to it by key.
+   * One delivery's payload: what {@code sourceFields} is taken from.
    *
    * @param declared by leaf name: what the provider's documents say a text or number leaf is; null when nothing
    */
-  public static void attach(List<CanonicalRecord> records, String provider, JsonNode payload,
-      Function<String, Declared> declared) {
-    if (records.isEmpty()) {
-      return;
+  public record Source(String provider, JsonNode payload, Function<String, Declared> declared) {
+
+    Map<String, SourceValue> leaves() {
+      return of(payload, DROPPED.getOrDefault(provider, Map.of()).keySet(), declared);
     }
-    SpecificRecord first = records.get(0).value();
-    Schema.Field field = first.getSchema().getField("sourceFields");
-    if (field == null) {
-      // Every canonical record type keeps the payload's leaves: one without a home would erase them.
-      throw new IllegalStateException(first.getSchema().getFullName() + " has no sourceFields");
+  }
+
+  /**
+   * The part of a payload one record was made from, by leaf path prefixes: a leaf belongs to it when
+   * it is under one of {@code include} and under none of {@code exclude} ({@code ""} is the whole payload).
+   */
+  public record Part(List<String> include, List<String> exclude) {
+
+    private static final Part WHOLE = new Part(List.of(""), List.of());
+
+    public Part {
+      include = List.copyOf(include);
+      exclude = List.copyOf(exclude);
     }
-    first.put(field.pos(), of(payload, DROPPED.getOrDefault(provider, Map.of()).keySet(), declared));
+
+    /** The whole payload: the record is what the delivery is about. */
+    public static Part whole() {
+      return WHOLE;
+    }
+
+    /** Only these subtrees (e.g. {@code message.item.price[1]} and {@code message.item.id}). */
+    public static Part of(String... prefixes) {
+      return new Part(List.of(prefixes), List.of());
+    }
+
+    public static Part of(List<String> prefixes) {
+      return new Part(prefixes, List.of());
+    }
+
+    /** The whole payload but these subtrees (the other rows of a list). */
+    public static Part wholeExcept(List<String> prefixes) {
+      return new Part(List.of(""), prefixes);
+    }
+
+    /** The whole payload but the other rows of the list at {@code list}: what row {@code index} was read with. */
+    public static Part wholeButOtherRows(String list, int index, int rows) {
+      List<String> others = new ArrayList<>();
+      for (int i = 0; i < rows; i++) {
+        if (i != index) {
+          others.add(list + "[" + i + "]");
+        }
+      }
+      return wholeExcept(others);
+    }
+
+    boolean covers(String path) {
+      return include.stream().anyMatch(prefix -> under(path, prefix)) && exclude.stream().noneMatch(prefix -> under(path, prefix));
+    }
+
+    private static boolean under(String path, String prefix) {
+      return prefix.isEmpty() || path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "[");
+    }
+  }
+
+  private SourceFields() {}
+
+  /** The leaves of {@code part}, from all of a payload's leaves. */
+  static Map<String, SourceValue> select(Map<String, SourceValue> leaves, Part part) {
+    if (part.equals(Part.whole())) {
+      return new TreeMap<>(leaves);
+    }
+    Map<String, SourceValue> selected = new TreeMap<>();
+    leaves.forEach((path, value) -> {
+      if (part.covers(path)) {
+        selected.put(path, value);
+      }
+    });
+    return selected;
   }
 
   static Map<String, SourceValue> of(JsonNode payload, Set<String> dropped, Function<String, Declared> declared) {
@@ -100,7 +160,7 @@ public final class SourceFields {
         return SourceType.DATE;
       }
     }
-    if (declared == Declared.NUMBER && Lenient.decimal(leaf).isPresent()) {
+    if ((declared == Declared.NUMBER || declared == Declared.MONEY) && Lenient.decimal(leaf).isPresent()) {
       return SourceType.NUMBER;
     }
     return leaf.isBoolean() ? SourceType.FLAG : leaf.isNumber() ? SourceType.NUMBER : SourceType.TEXT;

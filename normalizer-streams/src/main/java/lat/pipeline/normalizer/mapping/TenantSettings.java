@@ -7,6 +7,8 @@ import java.util.Currency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import lat.pipeline.config.Env;
 import lat.pipeline.schemas.canonical.Money;
@@ -83,6 +85,13 @@ public final class TenantSettings {
 
     public Money money(BigDecimal amount) {
       return money(amount, null);
+    }
+
+    /** @param currencyOf by path: the currency the payload names for that amount; null when it names none */
+    public Map<String, Money> money(Map<String, BigDecimal> amounts, UnaryOperator<String> currencyOf) {
+      Map<String, Money> money = new TreeMap<>();
+      amounts.forEach((path, amount) -> money.put(path, money(amount, currencyOf.apply(path))));
+      return money;
     }
 
     /** The zone the provider's local times are read in. */

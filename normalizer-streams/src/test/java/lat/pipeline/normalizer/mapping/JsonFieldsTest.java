@@ -30,6 +30,36 @@ class JsonFieldsTest {
   }
 
   @Test
+  void typedLeavesAreReadIntoTheirTypesAndLeaveTheAttributes() {
+    JsonFields fields = JsonFields.of(json("{\"a_flag\": \"1\", \"b_flag\": \"maybe\", \"named_flag\": \"0\","
+        + " \"x\": {\"c_cost\": \"12.50\"}, \"d_fecha\": \"0000-00-00\", \"e_fecha\": \"2025-01-31\", \"other\": \"1\"}"), "test");
+    fields.flag("named_flag");
+    java.util.function.Function<String, SourceFields.Declared> declared = name ->
+        name.endsWith("_flag") ? SourceFields.Declared.FLAG : name.endsWith("_cost") ? SourceFields.Declared.MONEY
+            : name.endsWith("_fecha") ? SourceFields.Declared.DATE : null;
+
+    JsonFields.Typed typed = fields.typed(declared, java.util.EnumSet.allOf(SourceFields.Declared.class));
+
+    assertThat(typed.flags()).as("a named field is not repeated").containsExactly(Map.entry("a_flag", true));
+    assertThat(typed.amounts()).containsOnlyKeys("x.c_cost");
+    assertThat(typed.amounts().get("x.c_cost")).isEqualByComparingTo("12.5");
+    assertThat(typed.dates()).containsEntry("d_fecha", null).containsEntry("e_fecha", LocalDate.of(2025, 1, 31));
+    assertThat(fields.attributes()).as("what is not readable as declared stays as sent")
+        .containsExactly(Map.entry("b_flag", "maybe"), Map.entry("other", "1"));
+  }
+
+  @Test
+  void typedLeavesOfKindsNotAskedForStayInTheAttributes() {
+    JsonFields fields = JsonFields.of(json("{\"a_flag\": \"1\", \"d_fecha\": \"2025-01-31\"}"), "test");
+
+    JsonFields.Typed typed = fields.typed(
+        name -> name.endsWith("_flag") ? SourceFields.Declared.FLAG : SourceFields.Declared.DATE, java.util.Set.of(SourceFields.Declared.FLAG));
+
+    assertThat(typed.dates()).isEmpty();
+    assertThat(fields.attributes()).containsOnlyKeys("d_fecha");
+  }
+
+  @Test
   void flagsArriveAsZeroOneOrBooleans() {
     assertThat(Lenient.flag(json("\"1\""))).contains(true);
     assertThat(Lenient.flag(json("\"0\""))).contains(false);

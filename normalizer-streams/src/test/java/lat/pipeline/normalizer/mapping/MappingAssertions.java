@@ -3,6 +3,9 @@ package lat.pipeline.normalizer.mapping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
+import lat.pipeline.schemas.canonical.SourceValue;
+import org.apache.avro.Schema;
 import lat.pipeline.normalizer.topology.ContentFingerprint;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -21,6 +24,13 @@ public final class MappingAssertions {
       assertThat(RecordRendering.render(decoded)).as("Avro round trip of %s", record.key()).isEqualTo(RecordRendering.render(record.value()));
     }
     return records;
+  }
+
+  /** The {@code sourceFields} of a canonical record of any type. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, SourceValue> sourceFields(CanonicalRecord record) {
+    Schema.Field field = record.value().getSchema().getField("sourceFields");
+    return (Map<String, SourceValue>) record.value().get(field.pos());
   }
 
   public static MappingResult.Failed failed(MappingResult result) {

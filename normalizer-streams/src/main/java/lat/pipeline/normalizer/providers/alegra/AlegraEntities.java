@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
@@ -16,6 +17,8 @@ import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
+import lat.pipeline.normalizer.mapping.SourceFields.Part;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
@@ -23,6 +26,7 @@ import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
 import lat.pipeline.schemas.canonical.DocumentStatus;
 import lat.pipeline.schemas.canonical.DocumentLine;
+import lat.pipeline.schemas.canonical.LineTax;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
 import lat.pipeline.schemas.canonical.Stock;
@@ -37,6 +41,9 @@ final class AlegraEntities {
   private static final Map<String, DocumentStatus> STATUSES = Map.of(
       "draft", DocumentStatus.DRAFT, "open", DocumentStatus.ISSUED, "closed", DocumentStatus.CLOSED,
       "voided", DocumentStatus.VOIDED);
+
+  private static final String ITEM = "message.item";
+  private static final Set<SourceFields.Declared> MONEY = Set.of(SourceFields.Declared.MONEY);
 
   private AlegraEntities() {}
 
@@ -56,7 +63,11 @@ final class AlegraEntities {
             .setCountry(client.text("address.country"))
             .setPostalCode(client.text("address.zipCode"))
             .setRoles(texts(client, "type"))
-            .setActive(status(client));
+            .setActive(status(client))
+            .setFirstName(client.text("name.firstName"))
+            .setSecondName(client.text("name.secondName"))
+            .setLastName(client.text("name.lastName"))
+            .setSecondLastName(client.text("name.secondLastName"));
     customer.setAttributes(merged(client.attributes(), envelope));
     batch.add(CanonicalEntity.CUSTOMER, id, metadata -> customer.setMetadata(metadata).build());
   }
@@ -73,18 +84,24 @@ final class AlegraEntities {
             .setSku(item.text("reference"))
             .setUnit(item.text("inventory.unit"))
             .setActive(status(item))
-            .setVariants(variants(item));
+            .setVariants(variants(item))
+            .setAmounts(tenant.money(item.typed(AlegraMapper::declared, MONEY).amounts(), path -> null));
     List<Price.Builder> prices = action == Action.DELETED ? List.of() : prices(item, id, tenant);
     List<Stock.Builder> stock = action == Action.DELETED ? List.of() : stock(item, id);
     product.setAttributes(merged(item.attributes(), envelope));
 
     batch.add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build());
-    for (Price.Builder price : prices) {
-      batch.add(CanonicalEntity.PRICE, id + ":" + price.getPriceListId(), metadata -> price.setMetadata(metadata).build());
+    // Prices and stock carry the leaves they were read from, and the item's id.
+    for (int i = 0; i < prices.size(); i++) {
+      Price.Builder price = prices.get(i);
+      batch.add(CanonicalEntity.PRICE, id + ":" + price.getPriceListId(), Part.of(ITEM + ".id", ITEM + ".price[" + i + "]"),
+          metadata -> price.setMetadata(metadata).build());
     }
-    for (Stock.Builder balance : stock) {
+    for (int i = 0; i < stock.size(); i++) {
+      Stock.Builder balance = stock.get(i);
       String entityId = balance.getWarehouseId() == null ? id : id + ":" + balance.getWarehouseId();
-      batch.add(CanonicalEntity.STOCK, entityId, metadata -> balance.setMetadata(metadata).build());
+      String read = balance.getWarehouseId() == null ? ITEM + ".inventory.availableQuantity" : ITEM + ".inventory.warehouses[" + i + "]";
+      batch.add(CanonicalEntity.STOCK, entityId, Part.of(ITEM + ".id", read), metadata -> balance.setMetadata(metadata).build());
     }
   }
 
@@ -97,7 +114,7 @@ final class AlegraEntities {
     List<JsonNode> items = doc.has("items") ? doc.array("items") : doc.array("purchases.items");
     List<DocumentLine> lines = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
-      lines.add(line(JsonFields.of(items.get(i), "items[" + i + "]"), tenant, currency));
+      lines.add(line(JsonFields.of(items.get(i), "items[" + i + "]"), i + 1, tenant, currency));
     }
     Document.Builder document =
         Document.newBuilder()
@@ -114,15 +131,18 @@ final class AlegraEntities {
             .setTotal(tenant.money(doc.decimal("total"), currency))
             .setPaid(tenant.money(doc.decimal("totalPaid"), currency))
             .setBalance(tenant.money(doc.decimal("balance"), currency))
-            .setLines(lines);
+            .setLines(lines)
+            .setAmounts(tenant.money(doc.typed(AlegraMapper::declared, MONEY).amounts(), path -> currency));
     document.setAttributes(merged(doc.attributes(), envelope));
     // Invoices and bills number their ids apart: the key names the kind.
     batch.add(CanonicalEntity.DOCUMENT, family + ":" + id, metadata -> document.setMetadata(metadata).build());
   }
 
-  private static DocumentLine line(JsonFields item, TenantSettings.Tenant tenant, String currency) {
+  /** @param number the item's 1-based position: Alegra's items have no line id of their own */
+  private static DocumentLine line(JsonFields item, int number, TenantSettings.Tenant tenant, String currency) {
     DocumentLine.Builder line =
         DocumentLine.newBuilder()
+            .setLineNumber(number)
             .setProductId(item.id("id"))
             .setSku(item.text("reference"))
             .setName(item.text("name"))
@@ -130,8 +150,23 @@ final class AlegraEntities {
             .setQuantity(Amounts.scaled(item.decimal("quantity")))
             .setUnitPrice(tenant.money(item.decimal("price"), currency))
             .setDiscount(Amounts.scaled(item.decimal("discount")))
-            .setTotal(tenant.money(item.decimal("total"), currency));
+            .setTotal(tenant.money(item.decimal("total"), currency))
+            .setTaxes(taxes(item, tenant, currency));
     return line.setAttributes(item.attributes()).build();
+  }
+
+  /** An item's {@code tax} list: {id, name, percentage, type, amount...} each, as Alegra's taxes read. */
+  private static List<LineTax> taxes(JsonFields item, TenantSettings.Tenant tenant, String currency) {
+    return item.each("tax", "items[].tax", tax -> {
+      LineTax.Builder built =
+          LineTax.newBuilder()
+              .setId(tax.id("id"))
+              .setCode(tax.text("type"))
+              .setName(tax.text("name"))
+              .setRate(Amounts.scaled(tax.decimal("percentage")))
+              .setAmount(tenant.money(tax.decimal("amount"), currency));
+      return built.setAttributes(tax.attributes()).build();
+    });
   }
 
   private static List<Variant> variants(JsonFields item) {

@@ -3,6 +3,7 @@ package lat.pipeline.normalizer.providers.alegra;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.Json;
 import lat.pipeline.normalizer.mapping.JsonFields;
@@ -25,6 +26,10 @@ import lat.pipeline.schemas.canonical.DocumentKind;
  */
 public final class AlegraMapper implements ProviderMapper {
 
+  /** The amount fields of Alegra's objects (items, documents, payments). */
+  private static final Set<String> AMOUNTS =
+      Set.of("price", "unitCost", "subtotal", "total", "totalPaid", "balance", "amount");
+
   private final TenantSettings settings;
 
   public AlegraMapper(TenantSettings settings) {
@@ -43,19 +48,24 @@ public final class AlegraMapper implements ProviderMapper {
 
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonFields body = JsonFields.of(Json.parse(raw.body(), "body"), "body");
-    List<CanonicalRecord> records = records(raw, body);
-    // Alegra's dates are the only leaves its JSON types do not say.
-    SourceFields.attach(records, provider(), body.object(),
-        field -> field.equals("date") || field.equals("dueDate") ? SourceFields.Declared.DATE : null);
-    return records;
+    return records(raw, body, new SourceFields.Source(provider(), body.object(), AlegraMapper::declared));
   }
 
-  private List<CanonicalRecord> records(RawEvent raw, JsonFields body) {
+  /** Alegra's dates are the only leaves its JSON types do not say; its amounts are numbers of money. */
+  static SourceFields.Declared declared(String field) {
+    if (field.equals("date") || field.equals("dueDate")) {
+      return SourceFields.Declared.DATE;
+    }
+    return AMOUNTS.contains(field) ? SourceFields.Declared.MONEY : null;
+  }
+
+  private List<CanonicalRecord> records(RawEvent raw, JsonFields body, SourceFields.Source source) {
     String subject = body.text("subject");
     JsonNode message = body.node("message");
     if (subject == null) {
       String deliveryId = RecordBatch.deliveryId(raw, "unknown", RecordBatch.receipt(raw));
       return new RecordBatch(raw, deliveryId, "alegra.webhook", Action.UNKNOWN, null)
+          .source(source)
           .addEvent("unknown", null, body.object(), Map.of())
           .records();
     }
@@ -75,7 +85,7 @@ public final class AlegraMapper implements ProviderMapper {
     String deliveryId =
         RecordBatch.deliveryId(raw, subject, entityId == null ? "-" : entityId, RecordBatch.receipt(raw));
     Map<String, String> envelope = body.attributes();
-    RecordBatch batch = new RecordBatch(raw, deliveryId, subject, action, null);
+    RecordBatch batch = new RecordBatch(raw, deliveryId, subject, action, null).source(source);
     if (action == Action.DELETED) {
       batch.partial(); // a deletion may carry just the id
     }

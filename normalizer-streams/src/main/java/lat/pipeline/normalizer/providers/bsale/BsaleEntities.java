@@ -8,13 +8,17 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.DocumentStatuses;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
+import lat.pipeline.normalizer.mapping.SourceFields.Part;
 import lat.pipeline.normalizer.mapping.TenantSettings;
+import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
 import lat.pipeline.schemas.canonical.DocumentStatus;
@@ -44,6 +48,12 @@ final class BsaleEntities {
   static final String VARIANT_PREFIX = "variant:";
   /** {@code Price.productId} until the variant join fills it; never emitted. */
   static final String JOINED = "";
+
+  private static final Set<SourceFields.Declared> FLAGS = Set.of(SourceFields.Declared.FLAG);
+  private static final Set<SourceFields.Declared> FLAGS_AND_MONEY = Set.of(SourceFields.Declared.FLAG, SourceFields.Declared.MONEY);
+
+  /** Where a list answer's rows are in the envelope; each row's record carries the envelope but the other rows. */
+  private static final String ROWS = BsaleResources.BODY + ".items";
 
   private BsaleEntities() {}
 
@@ -104,12 +114,17 @@ final class BsaleEntities {
             .setDescription(body.text("description"))
             .setActive(active(body))
             .setCategories(listOf(body.id("product_type.id")))
-            .setVariants(variants);
+            .setVariants(variants)
+            .setFlags(body.typed(BsaleMapper::declared, FLAGS).flags());
     product.setAttributes(body.attributes());
     batch.add(CanonicalEntity.PRODUCT, key(notification), metadata -> product.setMetadata(metadata).build());
-    // Each expanded variant is also a record of its own, which the variant join learns from.
-    for (Variant variant : variants) {
-      batch.add(CanonicalEntity.VARIANT, VARIANT_PREFIX + variant.getId(), metadata -> variantRecord(metadata, productId, variant));
+    // Each expanded variant is also a record of its own, which the variant join learns from; it
+    // carries its own leaves and the product's id.
+    for (int i = 0; i < variants.size(); i++) {
+      Variant variant = variants.get(i);
+      batch.add(CanonicalEntity.VARIANT, VARIANT_PREFIX + variant.getId(),
+          Part.of(BsaleResources.BODY + ".id", BsaleResources.BODY + ".variants.items[" + i + "]"),
+          metadata -> variantRecord(metadata, productId, variant));
     }
   }
 
@@ -132,6 +147,7 @@ final class BsaleEntities {
         .setColor(variant.getColor())
         .setActive(variant.getActive())
         .setAttributes(variant.getAttributes())
+        .setFlags(variant.getFlags())
         .build();
   }
 
@@ -142,7 +158,8 @@ final class BsaleEntities {
             .setSku(body.text("code"))
             .setBarcode(body.text("barCode"))
             .setName(body.text("description"))
-            .setActive(active(body));
+            .setActive(active(body))
+            .setFlags(body.typed(BsaleMapper::declared, FLAGS).flags());
     return variant.setAttributes(body.attributes()).build();
   }
 
@@ -152,7 +169,8 @@ final class BsaleEntities {
       gone(batch, notification); // the list no longer prices this variant
       return;
     }
-    for (JsonFields item : items) {
+    for (int i = 0; i < items.size(); i++) {
+      JsonFields item = items.get(i);
       String variantId = orElse(item.id("variant.id"), notification.resourceId());
       String priceListId = orDash(notification.scope());
       Price.Builder price =
@@ -163,7 +181,7 @@ final class BsaleEntities {
               .setNet(tenant.money(item.decimal("variantValue")))
               .setWithTaxes(tenant.money(item.decimal("variantValueWithTaxes")));
       price.setAttributes(item.attributes());
-      batch.add(CanonicalEntity.PRICE, "price:" + variantId + ":" + priceListId,
+      batch.add(CanonicalEntity.PRICE, "price:" + variantId + ":" + priceListId, Part.wholeButOtherRows(ROWS, i, items.size()),
           metadata -> price.setMetadata(metadata).build());
     }
   }
@@ -173,7 +191,8 @@ final class BsaleEntities {
       gone(batch, notification);
       return;
     }
-    for (JsonFields row : rows) {
+    for (int i = 0; i < rows.size(); i++) {
+      JsonFields row = rows.get(i);
       String variantId = orElse(row.id("variant.id"), notification.resourceId());
       String officeId = orElse(row.id("office.id"), notification.scope());
       BigDecimal quantity = row.decimal("quantity");
@@ -188,7 +207,7 @@ final class BsaleEntities {
               .setReserved(Amounts.scaled(row.decimal("quantityReserved")))
               .setAvailable(Amounts.scaled(row.decimal("quantityAvailable")));
       stock.setAttributes(row.attributes());
-      batch.add(CanonicalEntity.STOCK, "stock:" + variantId + ":" + orDash(officeId),
+      batch.add(CanonicalEntity.STOCK, "stock:" + variantId + ":" + orDash(officeId), Part.wholeButOtherRows(ROWS, i, rows.size()),
           metadata -> stock.setMetadata(metadata).build());
     }
   }
@@ -198,12 +217,20 @@ final class BsaleEntities {
     List<DocumentLine> lines = new ArrayList<>();
     for (JsonNode detail : details) {
       JsonFields line = JsonFields.of(detail, "body.details[]");
+      BigDecimal lineNumber = line.decimal("lineNumber");
       DocumentLine.Builder built =
           DocumentLine.newBuilder()
+              .setLineId(line.id("id"))
+              .setLineNumber(lineNumber == null ? null : lineNumber.intValue())
               .setVariantId(line.id("variant.id"))
               .setDescription(line.text("note"))
               .setQuantity(Amounts.scaled(line.decimal("quantity")))
               .setUnitPrice(tenant.money(line.decimal("netUnitValue")))
+              .setUnitPriceWithTaxes(tenant.money(line.decimal("totalUnitValue")))
+              .setNet(tenant.money(line.decimal("netAmount")))
+              .setTax(tenant.money(line.decimal("taxAmount")))
+              .setDiscountAmount(tenant.money(line.decimal("netDiscount")))
+              .setDiscountAmountWithTaxes(tenant.money(line.decimal("totalDiscount")))
               .setTotal(tenant.money(line.decimal("totalAmount")));
       lines.add(built.setAttributes(line.attributes()).build());
     }
@@ -217,12 +244,15 @@ final class BsaleEntities {
             .setNormalizedStatus(DocumentStatuses.of(body.id("state"), DOCUMENT_STATES))
             .setIssueDate(date(body, "emissionDate"))
             .setDueDate(date(body, "expirationDate"))
+            .setGeneratedAt(body.timestamp("generationDate", () -> ZoneOffset.UTC))
             .setCounterpartyId(body.id("client.id"))
             .setSellerId(body.id("user.id"))
             .setNet(tenant.money(body.decimal("netAmount")))
             .setTax(tenant.money(body.decimal("taxAmount")))
             .setTotal(tenant.money(body.decimal("totalAmount")))
             .setLines(lines);
+    JsonFields.Typed typed = body.typed(BsaleMapper::declared, FLAGS_AND_MONEY);
+    document.setFlags(typed.flags()).setAmounts(tenant.money(typed.amounts(), path -> null));
     document.setAttributes(body.attributes());
     batch.add(CanonicalEntity.DOCUMENT, key(notification), metadata -> document.setMetadata(metadata).build());
   }

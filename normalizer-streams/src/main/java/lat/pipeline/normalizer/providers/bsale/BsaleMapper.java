@@ -38,7 +38,7 @@ public final class BsaleMapper implements ProviderMapper {
 
   static final int OK = 200;
   private static final java.util.Set<String> FLAGS = java.util.Set.of(
-      "unlimitedStock", "allowNegativeStock", "serialNumber", "informedSii", "stockControl", "allowDecimal");
+      "unlimitedStock", "allowNegativeStock", "serialNumber", "informedSii", "stockControl", "allowDecimal", "printDetailPack");
   static final int NOT_FOUND = 404;
 
   private final TenantSettings settings;
@@ -97,20 +97,22 @@ public final class BsaleMapper implements ProviderMapper {
 
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonFields envelope = envelope(raw);
-    List<CanonicalRecord> records = records(raw, envelope);
-    SourceFields.attach(records, provider(), envelope.object(), BsaleMapper::declared);
-    return records;
+    return records(raw, envelope, new SourceFields.Source(provider(), envelope.object(), BsaleMapper::declared));
   }
 
-  /** Bsale's dates are Unix seconds and its flags 0/1 numbers (the API's own field names). */
-  private static SourceFields.Declared declared(String field) {
+  /** Bsale's dates are Unix seconds, its flags 0/1 numbers and its amounts *Amount, *Value, *Discount (the API's own names). */
+  static SourceFields.Declared declared(String field) {
     if (field.endsWith("Date")) {
       return SourceFields.Declared.DATE;
     }
-    return FLAGS.contains(field) ? SourceFields.Declared.FLAG : null;
+    if (FLAGS.contains(field)) {
+      return SourceFields.Declared.FLAG;
+    }
+    return field.endsWith("Amount") || field.endsWith("Value") || field.endsWith("ValueWithTaxes") || field.endsWith("Discount")
+        ? SourceFields.Declared.MONEY : null;
   }
 
-  private List<CanonicalRecord> records(RawEvent raw, JsonFields envelope) {
+  private List<CanonicalRecord> records(RawEvent raw, JsonFields envelope, SourceFields.Source source) {
     BsaleNotification notification = notification(envelope);
     int status = Lenient.decimal(envelope.peek(BsaleResources.STATUS)).map(java.math.BigDecimal::intValue).orElse(-1);
     String request = Lenient.text(envelope.peek(BsaleResources.REQUEST)).orElse("?");
@@ -119,7 +121,7 @@ public final class BsaleMapper implements ProviderMapper {
     return switch (status) {
       case OK -> {
         RecordBatch batch = new RecordBatch(raw, deliveryId, notification.eventType(), action(notification, envelope),
-            notification.sourceTime()).fetchedAt(fetchedAt);
+            notification.sourceTime()).fetchedAt(fetchedAt).source(source);
         BsaleEntities.answered(batch, notification, envelope.peek(BsaleResources.BODY), envelope.array(BsaleResources.DETAILS),
             settings.of(raw.provider(), raw.tenant()));
         yield batch.records();
@@ -128,6 +130,7 @@ public final class BsaleMapper implements ProviderMapper {
         RecordBatch batch =
             new RecordBatch(raw, deliveryId, notification.eventType(), Action.DELETED, notification.sourceTime())
                 .fetchedAt(fetchedAt)
+                .source(source)
                 .partial();
         BsaleEntities.gone(batch, notification);
         yield batch.records();

@@ -53,56 +53,55 @@ public final class NinoxMapper implements ProviderMapper {
 
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     JsonNode body = Json.parse(raw.body(), "body");
-    List<CanonicalRecord> records = records(raw, body);
-    SourceFields.attach(records, provider(), body, field -> null); // NinoxNet's JSON types say it all
-    return records;
-  }
-
-  private List<CanonicalRecord> records(RawEvent raw, JsonNode body) {
+    // NinoxNet's JSON types say it all.
+    SourceFields.Source source = new SourceFields.Source(provider(), body, field -> null);
     if (body.isArray()) {
-      return flat(raw, body);
+      return flat(raw, body, source);
     }
     JsonFields article = JsonFields.of(body, "body");
     if (!article.has("articuloId")) {
       String deliveryId = RecordBatch.deliveryId(raw, "unknown", RecordBatch.receipt(raw));
       return new RecordBatch(raw, deliveryId, "ninox.webhook", Action.UNKNOWN, null)
+          .source(source)
           .addEvent("unknown", null, body, Map.of())
           .records();
     }
     boolean deactivation = Lenient.flag(body.path("eliminado")).orElse(false) && !body.has("curva");
-    return deactivation ? deactivated(raw, article) : complex(raw, article);
+    return deactivation ? deactivated(raw, article, source) : complex(raw, article, source);
   }
 
-  private List<CanonicalRecord> flat(RawEvent raw, JsonNode rows) {
+  private List<CanonicalRecord> flat(RawEvent raw, JsonNode rows, SourceFields.Source source) {
     if (rows.isEmpty()) {
       throw MappingException.map("article array is empty");
     }
-    Map<String, List<JsonNode>> rowsByArticle = new LinkedHashMap<>();
+    Map<String, List<NinoxArticles.Row>> rowsByArticle = new LinkedHashMap<>();
     for (int i = 0; i < rows.size(); i++) {
       String articleId = JsonFields.of(rows.get(i), "body[" + i + "]").requiredId("articuloId");
-      rowsByArticle.computeIfAbsent(articleId, id -> new ArrayList<>()).add(rows.get(i));
+      rowsByArticle.computeIfAbsent(articleId, id -> new ArrayList<>()).add(new NinoxArticles.Row(rows.get(i), "[" + i + "]"));
     }
     RecordBatch batch =
-        new RecordBatch(raw, deliveryId(raw, String.join(",", rowsByArticle.keySet())), FLAT, Action.UPSERTED, null);
+        new RecordBatch(raw, deliveryId(raw, String.join(",", rowsByArticle.keySet())), FLAT, Action.UPSERTED, null)
+            .source(source);
     TenantSettings.Tenant tenant = settings.of(raw.provider(), raw.tenant());
     rowsByArticle.values().forEach(articleRows -> NinoxArticles.addFlat(batch, articleRows, tenant));
     return batch.records();
   }
 
-  private List<CanonicalRecord> complex(RawEvent raw, JsonFields article) {
+  private List<CanonicalRecord> complex(RawEvent raw, JsonFields article, SourceFields.Source source) {
     String id = article.requiredId("articuloId");
-    RecordBatch batch = new RecordBatch(raw, deliveryId(raw, id), COMPLEX, Action.UPSERTED, null);
+    RecordBatch batch = new RecordBatch(raw, deliveryId(raw, id), COMPLEX, Action.UPSERTED, null).source(source);
     NinoxArticles.addComplex(batch, article, settings.of(raw.provider(), raw.tenant()));
     return batch.records();
   }
 
-  private static List<CanonicalRecord> deactivated(RawEvent raw, JsonFields article) {
+  private static List<CanonicalRecord> deactivated(RawEvent raw, JsonFields article, SourceFields.Source source) {
     String id = article.requiredId("articuloId");
     article.use("eliminado");
     Product.Builder product = Product.newBuilder().setId(id).setActive(false).setAttributes(article.attributes());
     // NinoxNet deactivates, never deletes: the article may come back with a later snapshot.
     return new RecordBatch(raw, deliveryId(raw, id), DEACTIVATED, Action.DEACTIVATED, null)
         .partial()
+        .source(source)
         .add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build())
         .records();
   }

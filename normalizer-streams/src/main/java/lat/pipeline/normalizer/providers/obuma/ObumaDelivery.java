@@ -8,6 +8,7 @@ import lat.pipeline.normalizer.mapping.Json;
 import lat.pipeline.normalizer.mapping.JsonFields;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 
 /**
@@ -41,6 +42,11 @@ record ObumaDelivery(
     Map<String, String> extra = new LinkedHashMap<>();
     envelope.attributes().forEach((path, value) -> extra.put("envelope." + path, value));
     return new ObumaDelivery(eventKey, data, deliveryId, eventDate, extra);
+  }
+
+  /** What the records' source fields are taken from: the event data, as OBUMA's documents show it. */
+  SourceFields.Source source() {
+    return new SourceFields.Source("obuma", data, ObumaMapper::declared);
   }
 
   private static boolean isEnvelope(JsonNode body) {

@@ -3,9 +3,11 @@ package lat.pipeline.normalizer.providers.obuma;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import lat.pipeline.normalizer.mapping.Amounts;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
@@ -15,6 +17,8 @@ import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
+import lat.pipeline.normalizer.mapping.SourceFields;
+import lat.pipeline.normalizer.mapping.SourceFields.Part;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
@@ -72,11 +76,13 @@ final class ObumaEntities {
             .setRegion(data.text("cliente_region_facturacion"))
             .setCountry(data.text("cliente_pais"))
             .setActive(data.flag("cliente_activo"))
-            .setRegisteredAt(registeredAt);
+            .setRegisteredAt(registeredAt)
+            .setFlags(data.typed(ObumaMapper::declared, Set.of(SourceFields.Declared.FLAG)).flags());
     customer.setAttributes(withEnvelope(data.attributes(), delivery));
     // An update's registration date is not when the update happened: only a creation may use it.
     Instant sourceTime = delivery.eventDate() != null ? delivery.eventDate() : action == Action.CREATED ? registeredAt : null;
     return new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, sourceTime)
+        .source(delivery.source())
         .add(CanonicalEntity.CUSTOMER, id, metadata -> customer.setMetadata(metadata).build())
         .records();
   }
@@ -86,7 +92,8 @@ final class ObumaEntities {
     String id = data.requiredId("producto_id");
     BigDecimal net = data.decimal("producto_precio_clp_neto");
     BigDecimal total = data.decimal("producto_precio_clp_total");
-    String tax = data.text("producto_precio_clp_iva");
+    BigDecimal tax = data.decimal("producto_precio_clp_iva");
+    String taxAsSent = tax == null ? data.text("producto_precio_clp_iva") : null; // not a number: kept as sent
     Product.Builder product =
         Product.newBuilder()
             .setId(id)
@@ -96,19 +103,23 @@ final class ObumaEntities {
             .setDescription(data.text("producto_descripcion"))
             .setUnit(data.text("producto_unidad_medida"))
             .setActive(data.flag("producto_activo"));
+    JsonFields.Typed typed = data.typed(ObumaMapper::declared, EnumSet.allOf(SourceFields.Declared.class));
+    product.setFlags(typed.flags()).setAmounts(tenant.money(typed.amounts(), ObumaMapper::currencyOf)).setDates(typed.dates());
     product.setAttributes(withEnvelope(data.attributes(), delivery));
 
     RecordBatch batch =
         new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, delivery.eventDate())
+            .source(delivery.source())
             .add(CanonicalEntity.PRODUCT, id, metadata -> product.setMetadata(metadata).build());
     if (net != null || total != null) {
       Map<String, String> priceAttributes = new LinkedHashMap<>();
-      if (tax != null) {
-        priceAttributes.put("producto_precio_clp_iva", tax);
+      if (taxAsSent != null) {
+        priceAttributes.put("producto_precio_clp_iva", taxAsSent);
       }
       batch.add(
           CanonicalEntity.PRICE,
           id + ":" + BASE_PRICE_LIST,
+          Part.of("producto_id", "producto_precio_clp_neto", "producto_precio_clp_iva", "producto_precio_clp_total"),
           metadata ->
               Price.newBuilder()
                   .setMetadata(metadata)
@@ -116,6 +127,7 @@ final class ObumaEntities {
                   .setPriceListId(BASE_PRICE_LIST)
                   .setNet(tenant.money(net, PRICE_FIELDS_CURRENCY))
                   .setWithTaxes(tenant.money(total, PRICE_FIELDS_CURRENCY))
+                  .setTax(tenant.money(tax, PRICE_FIELDS_CURRENCY))
                   .setAttributes(priceAttributes)
                   .build());
     }
@@ -130,7 +142,8 @@ final class ObumaEntities {
       throw MappingException.map("productoStock without items");
     }
     Map<String, String> shared = withEnvelope(data.attributes(), delivery);
-    RecordBatch batch = new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), Action.UPSERTED, delivery.eventDate());
+    RecordBatch batch = new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), Action.UPSERTED, delivery.eventDate())
+        .source(delivery.source());
     for (int i = 0; i < items.size(); i++) {
       JsonFields item = JsonFields.of(items.get(i), "eventData.items[" + i + "]");
       String productId = item.requiredId("rel_producto_id");
@@ -149,7 +162,7 @@ final class ObumaEntities {
       attributes.putAll(item.attributes());
       stock.setAttributes(attributes);
       String entityId = warehouseId == null ? productId : productId + ":" + warehouseId;
-      batch.add(CanonicalEntity.STOCK, entityId, metadata -> stock.setMetadata(metadata).build());
+      batch.add(CanonicalEntity.STOCK, entityId, Part.wholeButOtherRows("items", i, items.size()), metadata -> stock.setMetadata(metadata).build());
     }
     return batch.records();
   }
@@ -179,9 +192,12 @@ final class ObumaEntities {
             .setNet(tenant.money(data.decimal(prefix + "_neto")))
             .setTax(tenant.money(data.decimal(prefix + "_iva")))
             .setTotal(tenant.money(data.decimal(prefix + "_total")));
+    JsonFields.Typed typed = data.typed(ObumaMapper::declared, Set.of(SourceFields.Declared.FLAG, SourceFields.Declared.MONEY));
+    document.setFlags(typed.flags()).setAmounts(tenant.money(typed.amounts(), ObumaMapper::currencyOf));
     document.setAttributes(withEnvelope(data.attributes(), delivery));
     // OBUMA's document events carry the id and what changed, never the whole document.
     return new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, delivery.eventDate())
+        .source(delivery.source())
         .partial()
         .add(CanonicalEntity.DOCUMENT, prefix + ":" + id, metadata -> document.setMetadata(metadata).build())
         .records();

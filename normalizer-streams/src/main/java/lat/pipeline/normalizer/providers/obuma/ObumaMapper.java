@@ -32,9 +32,18 @@ public final class ObumaMapper implements ProviderMapper {
       "producto_cambio_sujeto", "producto_inventariable", "producto_para_venta", "producto_para_compra",
       "producto_control_lote_y_caducidad", "producto_activo");
 
-  /** Parts of the names of OBUMA's amount fields: prices, costs, margins, totals, balances. */
-  private static final List<String> AMOUNTS =
-      List.of("_precio_", "_costo", "_utilidad_", "_neto", "_iva", "_total", "_saldo", "_comision_factor");
+  /** Parts of the names of OBUMA's amounts of money: prices, costs, margins in pesos, totals, balances. */
+  private static final List<String> MONEY =
+      List.of("_precio_", "_costo", "_utilidad_pesos", "_neto", "_iva", "_total", "_saldo");
+
+  /**
+   * Parts of the names of OBUMA's other numbers sent as text: percentages, factors, measures,
+   * quantities, counts, coordinates, days; and import costs, whose currency is an OBUMA id
+   * ({@code producto_costo_importacion_moneda}), not a code.
+   */
+  private static final List<String> NUMBERS =
+      List.of("pi_saldo", "_importacion", "_porciento", "_factor", "_peso_", "_largo", "_ancho", "_alto", "_stock_",
+          "_cantidad_", "_visitas_", "_geo_", "_plazodepago");
 
   /** Families with no entity topic: the id field that names the entity in their event data. */
   private static final Map<String, String> EVENT_FAMILY_IDS =
@@ -57,14 +66,13 @@ public final class ObumaMapper implements ProviderMapper {
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
     TenantSettings.Tenant tenant = settings.of(raw.provider(), raw.tenant());
     ObumaDelivery delivery = ObumaDelivery.of(raw, Json.parse(raw.body(), "body"), tenant);
-    List<CanonicalRecord> records = records(raw, delivery, tenant);
-    SourceFields.attach(records, "obuma", delivery.data(), ObumaMapper::declared);
-    return records;
+    return records(raw, delivery, tenant);
   }
 
   private static List<CanonicalRecord> records(RawEvent raw, ObumaDelivery delivery, TenantSettings.Tenant tenant) {
     if (delivery.eventKey() == null) {
       return new RecordBatch(raw, delivery.deliveryId(), "obuma.webhook", Action.UNKNOWN, delivery.eventDate())
+          .source(delivery.source())
           .addEvent("unknown", null, delivery.data(), delivery.envelopeAttributes())
           .records();
     }
@@ -84,7 +92,7 @@ public final class ObumaMapper implements ProviderMapper {
     };
   }
 
-  /** OBUMA sends everything as text: its documents' flags ("0"/"1"), dates and amounts, by field name. */
+  /** OBUMA sends everything as text: its documents' flags ("0"/"1"), dates, amounts and numbers, by field name. */
   static SourceFields.Declared declared(String field) {
     if (FLAGS.contains(field)) {
       return SourceFields.Declared.FLAG;
@@ -92,7 +100,18 @@ public final class ObumaMapper implements ProviderMapper {
     if (field.contains("_fecha")) {
       return SourceFields.Declared.DATE;
     }
-    return field.equals("pi_saldo") || AMOUNTS.stream().anyMatch(field::contains) ? SourceFields.Declared.NUMBER : null;
+    if (field.endsWith("_moneda")) {
+      return null; // a currency id
+    }
+    if (NUMBERS.stream().anyMatch(field::contains)) {
+      return SourceFields.Declared.NUMBER;
+    }
+    return MONEY.stream().anyMatch(field::contains) ? SourceFields.Declared.MONEY : null;
+  }
+
+  /** The currency an OBUMA amount field names ({@code producto_costo_clp_neto}); null when it names none. */
+  static String currencyOf(String field) {
+    return field.contains("_clp_") ? "CLP" : null;
   }
 
   /** Verbs of the 30 documented keys; anything else keeps its key in sourceEventType, action UNKNOWN. */
@@ -110,6 +129,7 @@ public final class ObumaMapper implements ProviderMapper {
     String idField = EVENT_FAMILY_IDS.getOrDefault(family, family + "_id");
     String entityId = delivery.data().isObject() ? JsonFields.of(delivery.data(), "eventData").id(idField) : null;
     return new RecordBatch(raw, delivery.deliveryId(), delivery.eventKey(), action, delivery.eventDate())
+        .source(delivery.source())
         .addEvent(family, entityId, delivery.data(), delivery.envelopeAttributes())
         .records();
   }

@@ -9,11 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.mapping.Fixtures;
 import lat.pipeline.normalizer.mapping.MappingAssertions;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
+import lat.pipeline.schemas.canonical.Document;
+import lat.pipeline.schemas.canonical.DocumentLine;
+import lat.pipeline.schemas.canonical.Product;
 import lat.pipeline.schemas.canonical.Event;
 import lat.pipeline.schemas.canonical.Stock;
 import org.junit.jupiter.api.Test;
@@ -73,6 +77,65 @@ class AlegraMapperTest {
         .extracting(r -> ((Stock) r.value()).getWarehouseId(), CanonicalRecord::key)
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple("1", "alegra:demo:9:1"), org.assertj.core.groups.Tuple.tuple("2", "alegra:demo:9:2"));
+  }
+
+  // Fails on main before this change: the name parts were only joined into legalName.
+  @Test
+  void theNamePartsOfAContactAreNamedFields() {
+    Customer customer = (Customer) mapped(mapper.map(TestEvents.raw("alegra", "alegra.webhook",
+        Fixtures.read(Fixtures.shared("alegra", "new-client.json"))))).get(0).value();
+
+    assertThat(customer.getFirstName()).isEqualTo("Primer Nombre");
+    assertThat(customer.getSecondName()).isEqualTo("Segundo Nombre");
+    assertThat(customer.getLastName()).isEqualTo("Primer Apellido");
+    assertThat(customer.getSecondLastName()).isEqualTo("Segundo Apellido");
+    assertThat(customer.getLegalName()).isEqualTo("Primer Nombre Segundo Nombre Primer Apellido Segundo Apellido");
+  }
+
+  // Fails on main before this change: an item's taxes were JSON text in the line's attributes.
+  @Test
+  void invoiceLinesHaveTheirPositionAndTypedTaxes() {
+    Document invoice = (Document) mapped(map("{\"subject\": \"new-invoice\", \"message\": {\"invoice\": {\"id\": \"7\","
+        + " \"currency\": {\"code\": \"MXN\"}, \"items\": [{\"id\": \"1\", \"price\": 100, \"quantity\": 2},"
+        + " {\"id\": \"2\", \"price\": 50, \"quantity\": 1, \"tax\": [{\"id\": \"3\", \"name\": \"IVA 16%\","
+        + " \"type\": \"IVA\", \"percentage\": \"16.00\", \"amount\": 8, \"status\": \"active\"}]}]}}}")).get(0).value();
+
+    DocumentLine second = invoice.getLines().get(1);
+    assertThat(invoice.getLines()).extracting(DocumentLine::getLineNumber).containsExactly(1, 2);
+    assertThat(second.getLineId()).as("Alegra items name the item, not the line").isNull();
+    assertThat(second.getTaxes()).singleElement().satisfies(tax -> {
+      assertThat(tax.getId()).isEqualTo("3");
+      assertThat(tax.getCode()).isEqualTo("IVA");
+      assertThat(tax.getName()).isEqualTo("IVA 16%");
+      assertThat(tax.getRate()).isEqualByComparingTo("16");
+      assertThat(tax.getAmount().getAmount()).isEqualByComparingTo("8");
+      assertThat(tax.getAmount().getCurrency()).isEqualTo("MXN");
+      assertThat(tax.getAttributes()).containsEntry("status", "active");
+    });
+    assertThat(second.getAttributes()).doesNotContainKey("tax");
+  }
+
+  // Fails on main before this change: the unit cost was text in the attributes.
+  @Test
+  void anItemsUnitCostIsAnAmount() {
+    Product product = (Product) mapped(mapper.map(TestEvents.raw("alegra", "alegra.webhook",
+        Fixtures.read(Fixtures.shared("alegra", "new-item.json"))))).get(0).value();
+
+    assertThat(product.getAmounts().get("inventory.unitCost").getAmount()).isEqualByComparingTo("1");
+    assertThat(product.getAmounts().get("inventory.unitCost").getCurrency()).isEqualTo("COP");
+    assertThat(product.getAttributes()).doesNotContainKey("inventory.unitCost");
+  }
+
+  // Fails on main before this change: prices and stock carried no source fields.
+  @Test
+  void pricesAndStockCarryTheLeavesTheyWereReadFrom() {
+    List<CanonicalRecord> records = mapped(mapper.map(TestEvents.raw("alegra", "alegra.webhook",
+        Fixtures.read(Fixtures.shared("alegra", "new-item.json")))));
+
+    assertThat(MappingAssertions.sourceFields(records.get(2)).keySet())
+        .containsExactly("message.item.id", "message.item.price[1].id", "message.item.price[1].price");
+    assertThat(MappingAssertions.sourceFields(records.get(3)).keySet())
+        .containsExactly("message.item.id", "message.item.inventory.availableQuantity");
   }
 
   @Test

@@ -8,17 +8,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.Fixtures;
+import lat.pipeline.normalizer.mapping.MappingAssertions;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.Reformat;
 import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.schemas.Topics;
 import lat.pipeline.schemas.canonical.Action;
+import lat.pipeline.schemas.canonical.Document;
+import lat.pipeline.schemas.canonical.DocumentLine;
 import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.ProductVariant;
 import lat.pipeline.schemas.canonical.Stock;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +44,70 @@ class BsaleMapperTest {
   private static String envelope(String notification, int status, String body) {
     return "{\"notification\":" + notification + ",\"request\":\"/v1/x\",\"status\":" + status
         + ",\"fetchedAt\":\"2025-03-04T13:14:16Z\",\"body\":" + body + "}";
+  }
+
+  private MappingResult mapSample(String name) {
+    return mapper.map(TestEvents.raw("bsale", "bsale.webhook",
+        BsaleEnvelopes.envelope(Fixtures.read(Fixtures.moduleSamples().resolve("bsale").resolve(name)))));
+  }
+
+  // Fails on main before this change: line id, number, line amounts and discounts were text in the line's attributes.
+  @Test
+  void documentLinesHaveTheirIdNumberAmountsAndDiscounts() {
+    Document document = (Document) mapped(mapSample("document.post.json")).get(0).value();
+    DocumentLine line = document.getLines().get(0);
+
+    assertThat(line.getLineId()).isEqualTo("1001");
+    assertThat(line.getLineNumber()).isEqualTo(1);
+    assertThat(line.getVariantId()).isEqualTo("7079");
+    assertThat(line.getUnitPrice().getAmount()).isEqualByComparingTo("8395");
+    assertThat(line.getUnitPriceWithTaxes().getAmount()).isEqualByComparingTo("9990");
+    assertThat(line.getNet().getAmount()).isEqualByComparingTo("16790");
+    assertThat(line.getTax().getAmount()).isEqualByComparingTo("3190");
+    assertThat(line.getTax().getCurrency()).isEqualTo("CLP");
+    assertThat(line.getDiscountAmount().getAmount()).isEqualByComparingTo("0");
+    assertThat(line.getDiscountAmountWithTaxes().getAmount()).isEqualByComparingTo("0");
+    assertThat(line.getTaxes()).as("Bsale lines give only their total tax").isEmpty();
+    assertThat(line.getAttributes()).containsOnlyKeys("href", "variant.href");
+    assertThat(document.getLines()).extracting(DocumentLine::getLineNumber).containsExactly(1, 2);
+  }
+
+  // Fails on main before this change: Bsale's 0/1 flags and the exempt amount were text in the attributes.
+  @Test
+  void flagsAndOtherAmountsHaveTypedHomes() {
+    Document document = (Document) mapped(mapSample("document.post.json")).get(0).value();
+    List<CanonicalRecord> product = mapped(mapFixture("product.post.json"));
+
+    assertThat(document.getFlags()).containsExactly(Map.entry("informedSii", false));
+    assertThat(document.getAmounts().get("exemptAmount").getCurrency()).isEqualTo("CLP");
+    assertThat(document.getGeneratedAt()).hasToString("2017-08-23T15:07:36Z");
+    assertThat(document.getAttributes()).doesNotContainKeys("informedSii", "exemptAmount", "generationDate");
+    assertThat(((Product) product.get(0).value()).getFlags())
+        .containsOnlyKeys("allowDecimal", "stockControl", "printDetailPack").containsEntry("stockControl", true);
+    assertThat(((ProductVariant) product.get(1).value()).getFlags())
+        .containsOnlyKeys("unlimitedStock", "allowNegativeStock", "serialNumber");
+  }
+
+  // Fails on main before this change: only the first row's record carried source fields.
+  @Test
+  void eachRowOfAListAnswerCarriesTheEnvelopeWithItsOwnRowOnly() {
+    List<CanonicalRecord> records = mapped(map(new String(
+        Fixtures.read(Fixtures.moduleSamples().resolve("bsale/stock.put.all-offices.json")), StandardCharsets.UTF_8)));
+
+    assertThat(MappingAssertions.sourceFields(records.get(1)))
+        .containsKeys("notification.resourceId", "fetchedAt", "body.count", "body.items[1].quantity")
+        .doesNotContainKey("body.items[0].quantity");
+    assertThat(MappingAssertions.sourceFields(records.get(0))).containsKey("body.items[0].quantity")
+        .doesNotContainKey("body.items[1].quantity");
+  }
+
+  @Test
+  void expandedVariantsCarryTheirOwnLeavesAndTheProductsId() {
+    List<CanonicalRecord> records = mapped(mapFixture("product.post.json"));
+
+    assertThat(MappingAssertions.sourceFields(records.get(2)).keySet())
+        .contains("body.id", "body.variants.items[1].code")
+        .noneMatch(path -> path.startsWith("body.variants.items[0]") || path.equals("body.name"));
   }
 
   @Test

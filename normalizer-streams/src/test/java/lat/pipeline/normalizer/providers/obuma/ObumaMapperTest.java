@@ -12,6 +12,7 @@ import java.util.List;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.Fixtures;
+import lat.pipeline.normalizer.mapping.MappingAssertions;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordRendering;
@@ -22,6 +23,9 @@ import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentKind;
 import lat.pipeline.schemas.canonical.Event;
+import lat.pipeline.schemas.canonical.Price;
+import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.SourceType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -180,6 +184,47 @@ class ObumaMapperTest {
     Customer customer = (Customer) mapped(map("cliente.created", "{\"cliente_id\": \"1\", \"cliente_clave\": \"hash\"}")).get(0).value();
 
     assertThat(customer.getAttributes()).doesNotContainKey("cliente_clave");
+  }
+
+  // Fails on main before this change: flags, costs, margins and none-dates were text in the attributes.
+  @Test
+  void documentedFlagsAmountsAndDatesHaveTypedHomes() {
+    List<CanonicalRecord> records = mapped(mapper.map(TestEvents.raw("obuma", "producto.created",
+        Fixtures.read(Fixtures.shared("obuma", "producto.created.json")))));
+    Product product = (Product) records.get(0).value();
+    Customer customer = (Customer) mapped(mapper.map(TestEvents.raw("obuma", "cliente.created",
+        Fixtures.read(Fixtures.shared("obuma", "cliente.created.json"))))).get(0).value();
+
+    assertThat(product.getFlags()).containsEntry("producto_inventariable", true).containsEntry("producto_precio_fijo", false)
+        .hasSize(11);
+    assertThat(product.getAmounts().get("producto_costo_clp_neto").getCurrency()).isEqualTo("CLP");
+    assertThat(product.getAmounts().get("producto_utilidad_pesos").getAmount()).isEqualByComparingTo("500");
+    assertThat(product.getAmounts()).as("import costs name an OBUMA currency id, not a code")
+        .doesNotContainKeys("producto_costo_importacion", "producto_costo_importacion_moneda");
+    assertThat(product.getDates()).containsEntry("producto_ultimacompra_fecha", null).hasSize(2);
+    assertThat(product.getAttributes()).doesNotContainKeys("producto_mostrar", "producto_costo_clp_neto", "producto_ultimaventa_fecha")
+        .containsEntry("producto_utilidad_porciento", "50");
+    assertThat(MappingAssertions.sourceFields(records.get(0)).get("producto_costo_importacion_moneda").getType())
+        .isEqualTo(SourceType.TEXT);
+    assertThat(customer.getFlags()).containsEntry("cliente_bloqueado_por_deuda", false).doesNotContainKey("cliente_activo");
+    Price price = (Price) records.get(1).value();
+    assertThat(price.getTax().getAmount()).isEqualByComparingTo("190");
+    assertThat(price.getTax().getCurrency()).isEqualTo("CLP");
+    assertThat(price.getAttributes()).isEmpty();
+  }
+
+  // Fails on main before this change: the price and the stock rows carried no source fields.
+  @Test
+  void pricesAndStockRowsCarryTheLeavesTheyWereReadFrom() {
+    List<CanonicalRecord> product = mapped(mapper.map(TestEvents.raw("obuma", "producto.created",
+        Fixtures.read(Fixtures.shared("obuma", "producto.created.json")))));
+    List<CanonicalRecord> stock = mapped(map("productoStock.created",
+        "{\"lote\": \"7\", \"items\": [{\"rel_producto_id\": \"1\", \"pi_saldo\": \"2\"}, {\"rel_producto_id\": \"2\", \"pi_saldo\": \"3\"}]}"));
+
+    assertThat(MappingAssertions.sourceFields(product.get(1)).keySet())
+        .containsExactly("producto_id", "producto_precio_clp_iva", "producto_precio_clp_neto", "producto_precio_clp_total");
+    assertThat(MappingAssertions.sourceFields(stock.get(1)).keySet())
+        .containsExactly("items[1].pi_saldo", "items[1].rel_producto_id", "lote");
   }
 
   @Test
