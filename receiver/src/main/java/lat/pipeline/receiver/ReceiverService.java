@@ -149,10 +149,13 @@ public final class ReceiverService implements AutoCloseable {
     }
   }
 
-  private void stopHttp() {
+  private void stopHttp() throws InterruptedException {
     try {
       app.stop();
     } catch (JavalinException e) {
+      if (e.getCause() instanceof InterruptedException interrupted) {
+        throw interrupted;
+      }
       if (!(e.getCause() instanceof TimeoutException)) {
         throw e;
       }
