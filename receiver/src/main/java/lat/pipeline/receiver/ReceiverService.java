@@ -1,11 +1,13 @@
 package lat.pipeline.receiver;
 
 import io.javalin.Javalin;
+import io.javalin.util.JavalinException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import lat.pipeline.kafka.KafkaAccessException;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.receiver.auth.FailedAuthLimiter;
@@ -129,35 +131,57 @@ public final class ReceiverService implements AutoCloseable {
   /**
    * Stops taking requests and lets in-flight ones finish, stops the drainer after its batch, flushes
    * the producer, then closes the spool once everything queued for it is on disk. What the spool
-   * still holds is drained at the next start.
+   * still holds is drained at the next start. Every step runs even when one before it failed or
+   * was interrupted: the spool is always closed.
    */
   @Override
   public void close() {
-    if (app != null) {
-      app.stop();
-    }
+    boolean interrupted = stopStep("HTTP server", app == null ? null : this::stopHttp);
     housekeeping.shutdownNow();
-    try {
-      if (drainer != null) {
-        drainer.close();
-      }
-      if (publisher != null) {
-        publisher.close();
-      }
-      if (spool != null) {
-        spool.close();
-      }
-    } catch (InterruptedException e) {
+    interrupted |= stopStep("spool drainer", drainer == null ? null : drainer::close);
+    interrupted |= stopStep("producer", publisher == null ? null : publisher::close);
+    interrupted |= stopStep("spool", spool == null ? null : spool::close);
+    interrupted |= stopStep("readiness checks", readiness == null ? null : readiness::close);
+    interrupted |= stopStep("admin client", admin == null ? null : () -> admin.close(Duration.ofSeconds(5)));
+    interrupted |= stopStep("metrics", metrics == null ? null : metrics::close);
+    if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    if (readiness != null) {
-      readiness.close();
+  }
+
+  private void stopHttp() throws InterruptedException {
+    try {
+      app.stop();
+    } catch (JavalinException e) {
+      if (e.getCause() instanceof InterruptedException interrupted) {
+        throw interrupted;
+      }
+      if (!(e.getCause() instanceof TimeoutException)) {
+        throw e;
+      }
+      LOG.warn("Requests still in flight after the stop timeout ({} s) had their connections closed unanswered",
+          WebhookApp.STOP_TIMEOUT.toSeconds());
     }
-    if (admin != null) {
-      admin.close(Duration.ofSeconds(5));
+  }
+
+  /** One step of {@link #close()}, none when {@code step} is null; returns whether it was interrupted. */
+  private static boolean stopStep(String part, StopStep step) {
+    if (step == null) {
+      return false;
     }
-    if (metrics != null) {
-      metrics.close();
+    try {
+      step.run();
+    } catch (InterruptedException e) {
+      LOG.warn("Interrupted while stopping the {}; the stop goes on", part);
+      return true;
+    } catch (Exception e) {
+      LOG.error("Stopping the {} failed; the stop goes on", part, e);
     }
+    return false;
+  }
+
+  @FunctionalInterface
+  private interface StopStep {
+    void run() throws Exception;
   }
 }

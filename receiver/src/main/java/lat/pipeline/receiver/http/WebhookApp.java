@@ -4,8 +4,8 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
-import org.eclipse.jetty.server.ConnectionLimit;
 import lat.pipeline.receiver.ReceiverConfig;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.FailedAuthLimiter;
@@ -13,6 +13,10 @@ import lat.pipeline.receiver.durability.RawEventPublisher;
 import lat.pipeline.receiver.health.Readiness;
 import lat.pipeline.receiver.health.ReceiverMetrics;
 import lat.pipeline.receiver.health.TrafficWatchdog;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class WebhookApp {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookApp.class);
+
+  /** How long a stop waits for in-flight requests to be answered before it closes their connections. */
+  public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * Once a stop begins, a connection idle this long is half-closed, and closed after as long again
+   * when the client does not close its end (an idle pooled connection is not read): an idle
+   * keep-alive connection holds a stop up for at most twice this.
+   */
+  private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(250);
 
   private WebhookApp() {}
 
@@ -47,8 +61,6 @@ public final class WebhookApp {
           javalin.http.maxRequestSize = config.maxBodyBytes();
           javalin.jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(limits.maxHeaderBytes());
-            // Slow-loris: a request whose bytes trickle in, or stop, is cut off.
-            http.setIdleTimeout(limits.idleTimeout().toMillis());
             http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
             http.setSendServerVersion(false);
             // Else a header value seen before on the connection is matched in any case and handed on
@@ -57,8 +69,17 @@ public final class WebhookApp {
           });
           javalin.jetty.modifyServer(server -> {
             // Graceful stop: in-flight requests get this long to be answered.
-            server.setStopTimeout(10_000);
+            server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.addBean(new ConnectionLimit(limits.maxConnections(), server));
+            // Javalin adds its connector just before it starts the server.
+            server.addEventListener(new LifeCycle.Listener() {
+              @Override
+              public void lifeCycleStarting(LifeCycle event) {
+                for (Connector connector : server.getConnectors()) {
+                  limitIdleTime((AbstractConnector) connector, limits.idleTimeout());
+                }
+              }
+            });
           });
         });
 
@@ -89,5 +110,16 @@ public final class WebhookApp {
       ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "Internal error"));
     });
     return app;
+  }
+
+  /**
+   * Slow-loris: a connection whose bytes stop for {@code idleTimeout}, within a request or between
+   * two, is closed. Set on the connector, not as HttpConfiguration's per-request idle timeout: a
+   * request that completes during a stop would put that one back over the stop's short one, and
+   * its keep-alive connection would hold the stop up for the full idle timeout.
+   */
+  private static void limitIdleTime(AbstractConnector connector, Duration idleTimeout) {
+    connector.setIdleTimeout(idleTimeout.toMillis());
+    connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
   }
 }

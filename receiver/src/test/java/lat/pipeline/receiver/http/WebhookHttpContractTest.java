@@ -8,7 +8,10 @@ import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lat.pipeline.config.Env;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.receiver.ReceiverConfig;
@@ -254,11 +260,8 @@ class WebhookHttpContractTest {
     JavalinTest.test(app(Map.of(), refusing), (server, client) -> {
       CompletableFuture<Answer> answer =
           CompletableFuture.supplyAsync(() -> post(client, "/webhooks/alegra/" + TENANT + "?token=" + TOKEN, BODY));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (!refusing.errorNext(new RecordTooLargeException("larger than the topic's max.message.bytes"))) {
-        assertThat(System.nanoTime()).as("the record reaches the producer within 10 s").isLessThan(deadline);
-        Thread.sleep(5);
-      }
+      await("the record reaches the producer",
+          () -> refusing.errorNext(new RecordTooLargeException("larger than the topic's max.message.bytes")));
       Answer refused = answer.get(10, TimeUnit.SECONDS);
       assertThat(refused.code()).isEqualTo(500);
       assertThat(refused.json().path("error").asText())
@@ -266,6 +269,43 @@ class WebhookHttpContractTest {
       assertThat(spool.depth()).isZero();
       assertThat(spool.quarantine().count()).isZero();
     });
+  }
+
+  // Fails on main before this change: the answer's HttpChannel put back the connection's idle timeout
+  // after the stop had shortened it, so the stop waited for the full stop timeout (10 s) and threw.
+  @Test
+  void aRequestInFlightWhenTheStopBeginsIsAnsweredAndTheStopEndsThoughTheClientKeepsItsSocket() throws Exception {
+    MockProducer<String, byte[]> awaitingAck = mockProducer(false);
+    Javalin app = app(Map.of(), awaitingAck).start(0);
+    try (Socket socket = new Socket("127.0.0.1", app.port())) {
+      socket.setSoTimeout(10_000);
+      send(socket, "/webhooks/alegra/" + TENANT + "?token=" + TOKEN);
+      await("the request reaches the producer", () -> awaitingAck.history().size() == 1);
+      CompletableFuture<Void> stop = CompletableFuture.runAsync(app::stop);
+      await("the stop begins", () -> app.jettyServer().server().getConnectors()[0].isShutdown());
+      awaitingAck.completeNext();
+
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 200 ").containsIgnoringCase("Connection: close").contains("\"id\"");
+      stop.get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  // Fails on main before this change: the stop took 2 s (the client never closes its end of the
+  // connection the receiver half-closed, so the second shutdown idle timeout of 1 s had to end it).
+  @Test
+  void anIdleKeepAliveConnectionIsClosedPromptlyWhenTheReceiverStops() throws Exception {
+    Javalin app = app(Map.of()).start(0);
+    try (Socket socket = new Socket("127.0.0.1", app.port())) {
+      socket.setSoTimeout(10_000);
+      send(socket, "/webhooks/alegra/" + TENANT + "?token=" + TOKEN);
+      assertThat(readAnswer(socket.getInputStream())).startsWith("HTTP/1.1 200 ").doesNotContainIgnoringCase("Connection: close");
+
+      long started = System.nanoTime();
+      app.stop();
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(1_500));
+      assertThat(socket.getInputStream().read()).as("the receiver closed the connection").isEqualTo(-1);
+    }
   }
 
   private Javalin app(Map<String, String> extraEnv) {
@@ -340,6 +380,37 @@ class WebhookHttpContractTest {
         sink.write(body);
       }
     })));
+  }
+
+  /** A keep-alive POST of {@link #BODY} on a plain socket: nothing closes it but the receiver. */
+  private static void send(Socket socket, String path) throws IOException {
+    String head = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+        + BODY.length + "\r\n\r\n";
+    OutputStream out = socket.getOutputStream();
+    out.write(head.getBytes(StandardCharsets.US_ASCII));
+    out.write(BODY);
+    out.flush();
+  }
+
+  /** One answer, read to the end of its Content-Length and no further. */
+  private static String readAnswer(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (head.indexOf("\r\n\r\n") < 0) {
+      int next = in.read();
+      assertThat(next).as("the answer's head is complete").isNotNegative();
+      head.append((char) next);
+    }
+    Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+    assertThat(length.find()).as("the answer has a Content-Length: " + head).isTrue();
+    return head + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.US_ASCII);
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what + " within 10 s").isLessThan(deadline);
+      Thread.sleep(5);
+    }
   }
 
   private static Consumer<Request.Builder> from(String forwardedFor) {
