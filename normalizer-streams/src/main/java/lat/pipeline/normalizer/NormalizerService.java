@@ -74,7 +74,8 @@ public final class NormalizerService implements AutoCloseable {
     Topics.configureCanonicalSerdes(schemaRegistry.serdeConfig());
 
     Topology topology = new NormalizerTopology(
-        ProviderMappers.all(config.tenantSettings()), config.dedupeRetention(), new NormalizerMetrics(registry)).build();
+        ProviderMappers.all(config.tenantSettings()), config.dedupeRetention(), config.heldMax(),
+        new NormalizerMetrics(registry)).build();
     kafka.verifyTopicAccess(START_UP_CHECK, topicsOf(topology, true), AclOperation.READ);
     kafka.verifyTopicAccess(START_UP_CHECK, topicsOf(topology, false), AclOperation.WRITE);
     streams = new KafkaStreams(topology, kafka.streamsProperties(streamsSettings()));
