@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
@@ -72,23 +74,26 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
     this.retentionMillis = retention.toMillis();
   }
 
-  /** Reads every canonical topic's latest record per key whose key starts with the prefix. */
+  /** Reads every canonical topic's latest record per key whose key starts with the prefix, with one consumer. */
   LocalState loadCanonical(KafkaClients kafka, String keyPrefix) {
+    Map<String, CanonicalEntity> entities = new HashMap<>();
     for (CanonicalEntity entity : CanonicalEntity.values()) {
-      Topic<String, ? extends SpecificRecord> topic = CanonicalTopics.of(entity);
-      BoundedRead.of(kafka, topic.name(), null, null).forEach(record -> {
-        if (record.key() == null || !record.key().startsWith(keyPrefix)) {
-          return;
-        }
-        if (record.value() == null) {
-          // A tombstone: a price or stock retracted with its product is no longer one of its dependents.
-          forgetDependent(CanonicalRecord.entityKey(entity, record.key()));
-          return;
-        }
-        SpecificRecord value = topic.valueSerde().deserializer().deserialize(topic.name(), record.headers(), record.value());
-        NormalizationPath.learn(new CanonicalRecord(entity, record.key(), value, null, null), this);
-      });
+      entities.put(CanonicalTopics.of(entity).name(), entity);
     }
+    BoundedRead.ofAll(kafka, List.copyOf(entities.keySet())).forEach(record -> {
+      if (record.key() == null || !record.key().startsWith(keyPrefix)) {
+        return;
+      }
+      CanonicalEntity entity = entities.get(record.topic());
+      if (record.value() == null) {
+        // A tombstone: a price or stock retracted with its product is no longer one of its dependents.
+        forgetDependent(CanonicalRecord.entityKey(entity, record.key()));
+        return;
+      }
+      Topic<String, ? extends SpecificRecord> topic = CanonicalTopics.of(entity);
+      SpecificRecord value = topic.valueSerde().deserializer().deserialize(topic.name(), record.headers(), record.value());
+      NormalizationPath.learn(new CanonicalRecord(entity, record.key(), value, null, null), this);
+    });
     return this;
   }
 
