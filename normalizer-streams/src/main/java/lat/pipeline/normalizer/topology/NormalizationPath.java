@@ -183,11 +183,6 @@ public final class NormalizationPath {
       Skip skip = NormalizationPath.decide(record, now, state, checkDuplicate);
       if (skip != null) {
         skipped.add(skip);
-        // A variant the table does not know (a replay whose canonical state no longer has it) is learnt even when not emitted.
-        var variant = join.isPresent() ? VariantJoin.variantOf(record) : null;
-        if (variant != null && state.variant(VariantJoin.variantKey(variant.getMetadata(), variant.getId())) == null) {
-          knowVariant(variant);
-        }
         return;
       }
       emit.add(record);
