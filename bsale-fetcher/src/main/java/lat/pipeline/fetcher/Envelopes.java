@@ -40,8 +40,12 @@ final class Envelopes {
     if (error != null) {
       envelope.put(BsaleResources.ERROR, error);
     }
+    return bytes(envelope);
+  }
+
+  static byte[] bytes(JsonNode tree) {
     try {
-      return JSON.writeValueAsBytes(envelope);
+      return JSON.writeValueAsBytes(tree);
     } catch (IOException e) {
       throw new IllegalStateException("a JSON tree always serializes", e);
     }

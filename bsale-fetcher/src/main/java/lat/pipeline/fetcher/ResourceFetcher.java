@@ -1,13 +1,17 @@
 package lat.pipeline.fetcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import lat.pipeline.fetcher.client.BsaleClient;
 import lat.pipeline.fetcher.client.BsaleRequests;
 import lat.pipeline.fetcher.client.BsaleResponse;
@@ -20,7 +24,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Fetches one resource (and, for a document, every page of its lines) under the company's limits
+ * Fetches one resource (and, for a document, every page of its lines; for a product, every page of
+ * its expanded variants) under the company's limits
  * and writes the answer to {@code raw.bsale.resources}; completes once the broker has acknowledged
  * it, or with {@link Outcome.Unavailable} when Bsale refused the token or did not answer within the
  * retries and the wait bound (nothing written: the company is parked, not dead-lettered).
@@ -35,6 +40,10 @@ final class ResourceFetcher {
     /** 401/402/403, or 429/5xx/no answer after the retries or at the wait bound: nothing written. */
     record Unavailable(String reason) implements Outcome {}
   }
+
+  private static final String VARIANTS = "variants";
+  private static final String ITEMS = "items";
+  private static final String COUNT = "count";
 
   /** What Bsale answered, to be written. */
   private record Fetched(int status, byte[] body, List<JsonNode> details, String error) {}
@@ -85,18 +94,48 @@ final class ResourceFetcher {
     return call(company, deadline, path, token).thenCompose(response -> {
       requireAvailable(response.status(), response.request());
       if (response.ok() && request.topic().equals("document")) {
-        return details(company, deadline, request.resourceId(), token, 0, new ArrayList<>()).thenApply(page -> {
-          requireAvailable(page.status(), page.request());
-          return page.ok()
-              ? new Fetched(200, response.body(), page.lines(), null)
-              : new Fetched(page.status(), response.body(), page.lines(),
-                  "details page " + page.request() + " answered " + page.status());
-        });
+        return pages(company, deadline, token, offset -> BsaleRequests.documentDetails(request.resourceId(), offset), 0,
+            new ArrayList<>()).thenApply(page -> completed(response, page, page.lines(), "details"));
+      }
+      if (response.ok() && request.topic().equals("product")) {
+        ObjectNode product = Envelopes.json(response.body()) instanceof ObjectNode object ? object : null;
+        JsonNode variants = product == null ? null : product.path(VARIANTS);
+        if (variants != null && variants.path(ITEMS).isArray()
+            && variants.path(ITEMS).size() > 0 && variants.path(ITEMS).size() < variants.path(COUNT).asInt(0)) {
+          List<JsonNode> all = new ArrayList<>();
+          variants.path(ITEMS).forEach(all::add);
+          return pages(company, deadline, token, offset -> BsaleRequests.productVariants(request.resourceId(), offset),
+              all.size(), all).thenApply(page -> completed(response, page, null, "variants"))
+              .thenApply(fetched -> fetched.status() == 200 ? withAllVariants(fetched, product, all) : fetched);
+        }
       }
       return CompletableFuture.completedFuture(new Fetched(response.status(), response.body(), null, null));
     });
   }
 
+  /** The answer once every page was read: the last page's status if one failed, with the reason. */
+  private static Fetched completed(BsaleResponse response, Page page, List<JsonNode> details, String what) {
+    requireAvailable(page.status(), page.request());
+    return page.ok()
+        ? new Fetched(200, response.body(), details, null)
+        : new Fetched(page.status(), response.body(), details, what + " page " + page.request() + " answered " + page.status());
+  }
+
+  /**
+   * The product with every page of its expanded variants in {@code variants.items}, as if one page
+   * had held them all ({@code offset} 0, {@code limit} the number read, no {@code next}); a variant
+   * listed twice (the list moved while it was read) is kept once.
+   */
+  private static Fetched withAllVariants(Fetched fetched, ObjectNode product, List<JsonNode> all) {
+    Map<String, JsonNode> byId = new LinkedHashMap<>();
+    all.forEach(variant -> byId.putIfAbsent(variant.path("id").asText(), variant));
+    ObjectNode variants = (ObjectNode) product.get(VARIANTS);
+    variants.put("limit", byId.size());
+    variants.put("offset", 0);
+    variants.set(ITEMS, variants.arrayNode().addAll(byId.values()));
+    variants.putNull("next");
+    return new Fetched(fetched.status(), Envelopes.bytes(product), null, null);
+  }
   /** Throws {@link CompanyUnavailable} for an answer that says nothing about the resource. */
   private static void requireAvailable(int status, String request) {
     String reason = switch (status) {
@@ -118,29 +157,35 @@ final class ResourceFetcher {
     return new Outcome.Unavailable(cause instanceof CompanyUnavailable ? cause.getMessage() : CompanyLimits.describe(cause));
   }
 
-  /** A details page's answer with the lines gathered so far. */
+  /** A list page's answer with the items gathered so far. */
   private record Page(String request, int status, List<JsonNode> lines) {
     boolean ok() {
       return status == 200;
     }
   }
 
-  private CompletableFuture<Page> details(String company, Instant deadline, String documentId, String token, int offset,
-      List<JsonNode> lines) {
-    String path = BsaleRequests.documentDetails(documentId, offset);
+  /**
+   * Reads a v1 list ({@code {href, count, limit, offset, items, next}}) from {@code offset} on, one
+   * page after the other, each call under the company's limits, until a page is empty or the count
+   * is reached. The pages are asked for by their path on the configured API, never by the
+   * {@code next} URL the answer names, so the token goes nowhere else.
+   */
+  private CompletableFuture<Page> pages(String company, Instant deadline, String token, IntFunction<String> pathAt,
+      int offset, List<JsonNode> items) {
+    String path = pathAt.apply(offset);
     return call(company, deadline, path, token).thenCompose(response -> {
       if (!response.ok()) {
-        return CompletableFuture.completedFuture(new Page(path, response.status(), lines));
+        return CompletableFuture.completedFuture(new Page(path, response.status(), items));
       }
       JsonNode page = Envelopes.json(response.body());
-      JsonNode items = page.path("items");
-      items.forEach(lines::add);
-      int count = page.path("count").asInt(0);
-      boolean more = items.size() > 0 && !page.path("next").isNull() && !page.path("next").isMissingNode()
-          || offset + items.size() < count && items.size() > 0;
+      JsonNode pageItems = page.path(ITEMS);
+      pageItems.forEach(items::add);
+      int count = page.path(COUNT).asInt(0);
+      boolean more = pageItems.size() > 0 && !page.path("next").isNull() && !page.path("next").isMissingNode()
+          || offset + pageItems.size() < count && pageItems.size() > 0;
       return more
-          ? details(company, deadline, documentId, token, offset + items.size(), lines)
-          : CompletableFuture.completedFuture(new Page(path, 200, lines));
+          ? pages(company, deadline, token, pathAt, offset + pageItems.size(), items)
+          : CompletableFuture.completedFuture(new Page(path, 200, items));
     });
   }
 

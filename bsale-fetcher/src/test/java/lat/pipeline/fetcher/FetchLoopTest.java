@@ -8,6 +8,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +23,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
 import lat.pipeline.config.Env;
+import lat.pipeline.dev.bsale.BsaleCatalog;
 import lat.pipeline.fetcher.client.BsaleClient;
 import lat.pipeline.fetcher.limits.CompanyLimits;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
@@ -150,13 +154,47 @@ class FetchLoopTest {
     assertThat(written("2203")).isFalse();
   }
 
+  // Fails on main before this change: only the first page (25) of the product's 60 variants was
+  // written, so 35 variants never became records and their stock and prices waited for fetches.
+  @Test
+  void everyPageOfAProductsExpandedVariantsIsReadUnderTheCompanysRateLimit() throws Exception {
+    List<String> variants = IntStream.range(0, 60).mapToObj(i -> BsaleCatalog.VARIANT_7079
+        .replace("7079", Integer.toString(30_000 + i)).replace("POL-PIQ-M-AZ", "SKU-" + i)).toList();
+    String path = "/v1/products/952/variants.json";
+    bsale.stubFor(get(urlEqualTo("/v1/products/952.json?expand=%5Bvariants%5D")).willReturn(okJson(BsaleCatalog.PRODUCT_952
+        .replace("{\"href\":\"" + BsaleCatalog.HREF_BASE + path + "\"}", BsaleCatalog.page(path, variants, 25, 0)))));
+    bsale.stubFor(get(urlEqualTo(path + "?limit=50&offset=25")).willReturn(okJson(BsaleCatalog.page(path, variants, 50, 25))));
+    consumer.schedulePollTask(() -> {
+      consumer.rebalance(List.of(P0));
+      consumer.updateBeginningOffsets(Map.of(P0, 0L));
+      consumer.addRecord(request(P0, 0, "product", "952"));
+    });
+    startLoop();
+    awaitUntil(() -> written("952"));
+
+    JsonNode envelope = new ObjectMapper().readTree(producer.history().get(0).value());
+    JsonNode listed = envelope.path("body").path("variants");
+    assertThat(listed.path("count").asInt()).isEqualTo(60);
+    assertThat(listed.path("items")).extracting(item -> item.path("id").asText())
+        .containsExactlyElementsOf(IntStream.range(0, 60).mapToObj(i -> Integer.toString(30_000 + i)).toList());
+    // Both pages went through the company's limiter (5 per second by default): a permit every 200 ms.
+    List<Long> calls = bsale.getAllServeEvents().stream().map(event -> event.getRequest().getLoggedDate().getTime())
+        .sorted().toList();
+    assertThat(calls).hasSize(2);
+    assertThat(calls.get(1) - calls.get(0)).isGreaterThanOrEqualTo(150);
+  }
+
   private boolean written(String resourceId) {
     return producer.history().stream()
         .anyMatch(record -> new String(record.value(), StandardCharsets.UTF_8).contains("\"resourceId\":\"" + resourceId + "\""));
   }
 
   private static ConsumerRecord<String, byte[]> request(TopicPartition partition, long offset, String variant) {
-    String notification = "{\"cpnId\":22,\"resourceId\":\"" + variant + "\",\"topic\":\"variant\",\"action\":\"put\",\"send\":1}";
+    return request(partition, offset, "variant", variant);
+  }
+
+  private static ConsumerRecord<String, byte[]> request(TopicPartition partition, long offset, String topic, String id) {
+    String notification = "{\"cpnId\":22,\"resourceId\":\"" + id + "\",\"topic\":\"" + topic + "\",\"action\":\"put\",\"send\":1}";
     FetchRequests.Request request = BsaleNotifications.fetchRequest("acme", notification.getBytes(StandardCharsets.UTF_8));
     return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, "acme", FetchRequests.encode(request));
   }

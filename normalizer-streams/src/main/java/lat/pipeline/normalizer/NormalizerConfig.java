@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import lat.pipeline.config.Env;
 import lat.pipeline.normalizer.mapping.TenantSettings;
+import lat.pipeline.normalizer.topology.NormalizerTopology;
 import lat.pipeline.config.KafkaSecurity;
 import lat.pipeline.config.RegistrySecurity;
 import lat.pipeline.kafka.KafkaClients;
@@ -17,6 +18,7 @@ public record NormalizerConfig(
     String applicationId,
     Path stateDir,
     Duration dedupeRetention,
+    Duration heldMax,
     int streamThreads,
     int standbyReplicas,
     Duration commitInterval,
@@ -35,6 +37,7 @@ public record NormalizerConfig(
         env.string("NORMALIZER_APPLICATION_ID", "normalizer"),
         Path.of(env.string("NORMALIZER_STATE_DIR", "/var/lib/normalizer")),
         env.millis("NORMALIZER_DEDUPE_RETENTION_MS", Duration.ofDays(7).toMillis(), 60_000),
+        env.millis("NORMALIZER_HELD_MAX_MS", NormalizerTopology.DEFAULT_HELD_MAX.toMillis(), 1_000),
         env.integer("NORMALIZER_THREADS", 1, 1, 64),
         env.integer("NORMALIZER_STANDBY_REPLICAS", 0, 0, 8),
         env.millis("NORMALIZER_COMMIT_INTERVAL_MS", 100, 10),

@@ -24,6 +24,7 @@ import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -74,7 +75,8 @@ public final class NormalizerService implements AutoCloseable {
     Topics.configureCanonicalSerdes(schemaRegistry.serdeConfig());
 
     Topology topology = new NormalizerTopology(
-        ProviderMappers.all(config.tenantSettings()), config.dedupeRetention(), new NormalizerMetrics(registry)).build();
+        ProviderMappers.all(config.tenantSettings()), config.dedupeRetention(), config.heldMax(),
+        new NormalizerMetrics(registry)).build();
     kafka.verifyTopicAccess(START_UP_CHECK, topicsOf(topology, true), AclOperation.READ);
     kafka.verifyTopicAccess(START_UP_CHECK, topicsOf(topology, false), AclOperation.WRITE);
     streams = new KafkaStreams(topology, kafka.streamsProperties(streamsSettings()));
@@ -147,11 +149,16 @@ public final class NormalizerService implements AutoCloseable {
     return props;
   }
 
-  /** Closes Kafka Streams cleanly: the open transaction commits and the state stores flush. */
+  /**
+   * Closes Kafka Streams cleanly: the open transaction commits and the state stores flush. The
+   * instance leaves its group, so its partitions move to the others (or to its successor) at once
+   * instead of after the session timeout, which is for instances that die.
+   */
   @Override
   public void close() {
     if (streams != null) {
-      streams.close(Duration.ofSeconds(30));
+      streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+          .withTimeout(Duration.ofSeconds(30)));
     }
     if (streamsMetrics != null) {
       streamsMetrics.close();

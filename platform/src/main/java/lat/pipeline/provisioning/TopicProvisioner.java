@@ -1,6 +1,8 @@
 package lat.pipeline.provisioning;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,15 +17,24 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the topics a service needs at start-up. Topics that already exist are left as they are,
- * except that a raw topic whose {@code max.message.bytes} is below what the largest accepted body
- * needs is raised: a record the topic refuses would be refused for good.
+ * except for two settings the pipeline's guarantees rest on, which are aligned (and logged): a raw
+ * topic whose {@code max.message.bytes} is below what the largest accepted body needs is raised (a
+ * record the topic refuses would be refused for good), and a canonical entity topic that is not
+ * compacted (created by a version from before they were) gets {@code cleanup.policy=compact} and
+ * the {@code delete.retention.ms} it would be created with (otherwise its consumers could not learn
+ * the current state from it).
  */
 public final class TopicProvisioner {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
   private static final String MAX_MESSAGE_BYTES = "max.message.bytes";
+  private static final String CLEANUP_POLICY = "cleanup.policy";
+  private static final String DELETE_RETENTION_MS = "delete.retention.ms";
 
   private TopicProvisioner() {}
 
@@ -42,34 +53,58 @@ public final class TopicProvisioner {
       if (!missing.isEmpty()) {
         admin.createTopics(missing).values().values().forEach(TopicProvisioner::awaitCreated);
       }
-      raiseRawMessageLimits(admin, topics.stream()
-          .filter(topic -> topic.role() == Topic.Role.RAW && existing.contains(topic.name()))
-          .map(Topic::name)
-          .toList(), settings.rawMaxMessageBytes());
+      alignExisting(admin, topics.stream().filter(topic -> existing.contains(topic.name())).toList(), settings);
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("Could not list, create or configure topics: " + e.getMessage(), e);
     }
   }
 
-  private static void raiseRawMessageLimits(Admin admin, List<String> rawTopics, int needed)
+  private static void alignExisting(Admin admin, List<? extends Topic<?, ?>> existing, TopicSettings settings)
       throws ExecutionException, TimeoutException, InterruptedException {
-    if (rawTopics.isEmpty()) {
+    Map<ConfigResource, Topic<?, ?>> aligned = new HashMap<>();
+    existing.stream()
+        .filter(topic -> topic.role() == Topic.Role.RAW || Topics.CANONICAL_ENTITIES.contains(topic))
+        .forEach(topic -> aligned.put(new ConfigResource(ConfigResource.Type.TOPIC, topic.name()), topic));
+    if (aligned.isEmpty()) {
       return;
     }
-    List<ConfigResource> resources =
-        rawTopics.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
-    Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
-    Map<ConfigResource, Collection<AlterConfigOp>> raises = new java.util.HashMap<>();
+    Map<ConfigResource, Config> configs = admin.describeConfigs(aligned.keySet()).all().get(30, TimeUnit.SECONDS);
+    Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
     configs.forEach((resource, config) -> {
-      ConfigEntry entry = config.get(MAX_MESSAGE_BYTES);
-      if (entry == null || entry.value() == null || Long.parseLong(entry.value()) < needed) {
-        raises.put(resource, List.of(new AlterConfigOp(
-            new ConfigEntry(MAX_MESSAGE_BYTES, Integer.toString(needed)), AlterConfigOp.OpType.SET)));
+      Topic<?, ?> topic = aligned.get(resource);
+      Map<String, String> wanted = settings.configsFor(topic);
+      List<AlterConfigOp> ops = new ArrayList<>();
+      if (topic.role() == Topic.Role.RAW) {
+        ConfigEntry entry = config.get(MAX_MESSAGE_BYTES);
+        if (entry == null || entry.value() == null || Long.parseLong(entry.value()) < settings.rawMaxMessageBytes()) {
+          ops.add(set(MAX_MESSAGE_BYTES, Integer.toString(settings.rawMaxMessageBytes())));
+        }
+      } else {
+        ConfigEntry entry = config.get(CLEANUP_POLICY);
+        if (entry == null || !wanted.get(CLEANUP_POLICY).equals(entry.value())) {
+          ops.add(set(CLEANUP_POLICY, wanted.get(CLEANUP_POLICY)));
+          ops.add(set(DELETE_RETENTION_MS, wanted.get(DELETE_RETENTION_MS)));
+        }
+      }
+      if (!ops.isEmpty()) {
+        changes.put(resource, ops);
+        LOG.info("Aligning existing topic {}: {}", resource.name(), ops.stream()
+            .map(op -> op.configEntry().name() + " " + currentValue(config, op.configEntry().name()) + " -> " + op.configEntry().value())
+            .toList());
       }
     });
-    if (!raises.isEmpty()) {
-      admin.incrementalAlterConfigs(raises).all().get(30, TimeUnit.SECONDS);
+    if (!changes.isEmpty()) {
+      admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
     }
+  }
+
+  private static AlterConfigOp set(String name, String value) {
+    return new AlterConfigOp(new ConfigEntry(name, value), AlterConfigOp.OpType.SET);
+  }
+
+  private static String currentValue(Config config, String name) {
+    ConfigEntry entry = config.get(name);
+    return entry == null ? "unset" : entry.value();
   }
 
   private static void awaitCreated(org.apache.kafka.common.KafkaFuture<Void> creation) {

@@ -13,7 +13,7 @@ public final class BsaleRequests {
    */
   public static final String PRODUCT_EXPANSION = "?expand=%5Bvariants%5D";
 
-  /** Bsale's largest page of document lines. */
+  /** Bsale's largest page of a list (document lines, a product's variants). */
   public static final int DETAILS_PAGE = 50;
 
   private BsaleRequests() {}
@@ -35,6 +35,11 @@ public final class BsaleRequests {
 
   public static String documentDetails(String documentId, int offset) {
     return "/v1/documents/" + encode(documentId) + "/details.json?limit=" + DETAILS_PAGE + "&offset=" + offset;
+  }
+
+  /** A page of a product's variants, for those beyond the first page that {@code expand=[variants]} lists. */
+  public static String productVariants(String productId, int offset) {
+    return "/v1/products/" + encode(productId) + "/variants.json?limit=" + DETAILS_PAGE + "&offset=" + offset;
   }
 
   private static String encode(String value) {

@@ -89,16 +89,22 @@ public final class BsaleCatalog {
       "/v1/stocks.json?variantid=7079&officeid=1", STOCK_7079_OFFICE_1,
       "/v1/documents/51.json", DOCUMENT_51);
 
+  /** The lists served in pages ({@code limit}, {@code offset}). */
+  private static final Map<String, List<String>> LISTS = Map.of(
+      "/v1/documents/51/details.json", DOCUMENT_51_LINES,
+      "/v1/products/952/variants.json", List.of(VARIANT_7079, VARIANT_7080));
+
   private BsaleCatalog() {}
 
   /** The answer to {@code GET pathAndQuery} (query parameters in any order); 404 for anything else. */
   public static Answer answer(String pathAndQuery) {
     URI uri = URI.create(pathAndQuery);
     Map<String, String> query = query(uri.getRawQuery());
-    if (uri.getPath().equals("/v1/documents/51/details.json")) {
+    List<String> list = LISTS.get(uri.getPath());
+    if (list != null) {
       int limit = Integer.parseInt(query.getOrDefault("limit", "25"));
       int offset = Integer.parseInt(query.getOrDefault("offset", "0"));
-      return new Answer(200, page(uri.getPath(), DOCUMENT_51_LINES, limit, offset));
+      return new Answer(200, page(uri.getPath(), list, limit, offset));
     }
     query.remove("limit");
     query.remove("offset");

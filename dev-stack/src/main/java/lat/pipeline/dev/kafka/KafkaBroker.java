@@ -232,6 +232,10 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("share.coordinator.state.topic.min.isr", "1");
     // Consumer groups start at once instead of waiting for more members that never come.
     props.put("group.initial.rebalance.delay.ms", "0");
+    // The first consumer group and the first transaction create these topics: 50 partitions each
+    // (the defaults) cost a single node many seconds, and a few serve its load.
+    props.put("offsets.topic.num.partitions", "4");
+    props.put("transaction.state.log.num.partitions", "4");
     try (var out = Files.newOutputStream(serverProperties())) {
       props.store(out, "Single-node KRaft broker for ./pipeline dev and tests");
     }

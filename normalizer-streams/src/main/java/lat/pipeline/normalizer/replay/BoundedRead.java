@@ -17,27 +17,34 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads one topic's records received from a time (or the beginning) up to a time (or where the
- * topic ended when the read started), then stops: a bounded read that never chases new records.
- * Only committed records are read, as any consumer of the normalizer's transactional output would.
+ * Reads the records of one or more topics received from a time (or the beginning) up to a time (or
+ * where each partition ended when the read started), then stops: a bounded read that never chases
+ * new records. Only committed records are read, as any consumer of the normalizer's transactional
+ * output would. Several topics are read by one consumer, in one pass: each partition in order,
+ * partitions interleaved.
  */
 final class BoundedRead {
 
   private final KafkaClients kafka;
-  private final String topic;
+  private final List<String> topics;
   private final Instant from;
   private final Instant to;
 
-  private BoundedRead(KafkaClients kafka, String topic, Instant from, Instant to) {
+  private BoundedRead(KafkaClients kafka, List<String> topics, Instant from, Instant to) {
     this.kafka = kafka;
-    this.topic = topic;
+    this.topics = topics;
     this.from = from;
     this.to = to;
   }
 
   /** {@code from} null: from the beginning; {@code to} null: up to the end at start. */
   static BoundedRead of(KafkaClients kafka, String topic, Instant from, Instant to) {
-    return new BoundedRead(kafka, topic, from, to);
+    return new BoundedRead(kafka, List.of(topic), from, to);
+  }
+
+  /** All of each topic, from the beginning up to the end at start. */
+  static BoundedRead ofAll(KafkaClients kafka, List<String> topics) {
+    return new BoundedRead(kafka, topics, null, null);
   }
 
   void forEach(Consumer<ConsumerRecord<String, byte[]>> action) {
@@ -47,7 +54,7 @@ final class BoundedRead {
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
     try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+      List<TopicPartition> partitions = topics.stream().flatMap(topic -> consumer.partitionsFor(topic).stream())
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
       consumer.assign(partitions);
       Map<TopicPartition, Long> start = offsetsAt(consumer, partitions, from, consumer.beginningOffsets(partitions));

@@ -7,7 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
@@ -16,20 +21,22 @@ import lat.pipeline.normalizer.topology.CanonicalTopics;
 import lat.pipeline.normalizer.topology.LastEmitted;
 import lat.pipeline.normalizer.topology.NormalizationPath;
 import lat.pipeline.normalizer.topology.VariantJoin;
-import lat.pipeline.schemas.canonical.ProductVariant;
 import lat.pipeline.schemas.Topic;
 import org.apache.avro.specific.SpecificRecord;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteOptions;
 
 /**
  * What replay and re-drive remember while they run, in a RocksDB store in a temporary directory
  * (off the heap, so memory stays bounded however long the raw topic is kept): the last state
  * emitted for each entity, first read from the canonical topics (the latest record per key), then
- * updated as records are emitted; and the event ids seen, forgotten after the dedupe retention as
- * in the topology. Deleted on close.
+ * updated as records are emitted; the variant table; the prices and stock emitted for each product
+ * (so that a deletion the replay emits retracts them, as the topology's {@code <provider>-dependents}
+ * store does); and the event ids seen, forgotten after the dedupe retention as in the topology.
+ * Deleted on close.
  */
 final class LocalState implements NormalizationPath.State, AutoCloseable {
 
@@ -40,6 +47,10 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
   private static final byte SEEN = 's';
   private static final byte EMITTED = 'e';
   private static final byte VARIANT = 'v';
+  /** {@code d{product}\n{entity key}}: a price or stock emitted for the product (keys never hold a newline). */
+  private static final byte DEPENDENT = 'd';
+  /** {@code p{entity key}}: the product a price or stock was emitted for. */
+  private static final byte PRODUCT_OF = 'p';
 
   private final Path directory;
   private final Options options;
@@ -63,21 +74,26 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
     this.retentionMillis = retention.toMillis();
   }
 
-  /** Reads every canonical topic's latest record per key whose key starts with the prefix. */
+  /** Reads every canonical topic's latest record per key whose key starts with the prefix, with one consumer. */
   LocalState loadCanonical(KafkaClients kafka, String keyPrefix) {
+    Map<String, CanonicalEntity> entities = new HashMap<>();
     for (CanonicalEntity entity : CanonicalEntity.values()) {
-      Topic<String, ? extends SpecificRecord> topic = CanonicalTopics.of(entity);
-      BoundedRead.of(kafka, topic.name(), null, null).forEach(record -> {
-        if (record.key() != null && record.key().startsWith(keyPrefix) && record.value() != null) {
-          SpecificRecord value = topic.valueSerde().deserializer().deserialize(topic.name(), record.headers(), record.value());
-          emitted(CanonicalRecord.entityKey(entity, record.key()), LastEmitted.of(value));
-          if (value instanceof ProductVariant variant) {
-            String variantKey = VariantJoin.variantKey(variant.getMetadata(), variant.getId());
-            variantEmitted(variantKey, VariantJoin.KnownVariant.of(variant).orElse(variant(variantKey)));
-          }
-        }
-      });
+      entities.put(CanonicalTopics.of(entity).name(), entity);
     }
+    BoundedRead.ofAll(kafka, List.copyOf(entities.keySet())).forEach(record -> {
+      if (record.key() == null || !record.key().startsWith(keyPrefix)) {
+        return;
+      }
+      CanonicalEntity entity = entities.get(record.topic());
+      if (record.value() == null) {
+        // A tombstone: a price or stock retracted with its product is no longer one of its dependents.
+        forgetDependent(CanonicalRecord.entityKey(entity, record.key()));
+        return;
+      }
+      Topic<String, ? extends SpecificRecord> topic = CanonicalTopics.of(entity);
+      SpecificRecord value = topic.valueSerde().deserializer().deserialize(topic.name(), record.headers(), record.value());
+      NormalizationPath.learn(new CanonicalRecord(entity, record.key(), value, null, null), this);
+    });
     return this;
   }
 
@@ -120,6 +136,40 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
     put(key(VARIANT, variantKey), variant.encode().getBytes(StandardCharsets.UTF_8));
   }
 
+  @Override
+  public void dependentEmitted(String product, String entityKey) {
+    forgetDependent(entityKey);
+    put(key(DEPENDENT, product + "\n" + entityKey), new byte[0]);
+    put(key(PRODUCT_OF, entityKey), product.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public List<String> dependents(String product) {
+    byte[] prefix = key(DEPENDENT, product + "\n");
+    List<String> entityKeys = new ArrayList<>();
+    try (RocksIterator entries = db.newIterator()) {
+      for (entries.seek(prefix); entries.isValid() && startsWith(entries.key(), prefix); entries.next()) {
+        byte[] found = entries.key();
+        entityKeys.add(new String(found, prefix.length, found.length - prefix.length, StandardCharsets.UTF_8));
+      }
+    }
+    entityKeys.forEach(this::forgetDependent);
+    return entityKeys;
+  }
+
+  /** The entity is no longer a dependent of the product it was emitted for (retracted, or emitted for another). */
+  private void forgetDependent(String entityKey) {
+    byte[] product = get(key(PRODUCT_OF, entityKey));
+    if (product != null) {
+      delete(key(DEPENDENT, new String(product, StandardCharsets.UTF_8) + "\n" + entityKey));
+      delete(key(PRODUCT_OF, entityKey));
+    }
+  }
+
+  private static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
   private static byte[] key(byte kind, String name) {
     byte[] text = name.getBytes(StandardCharsets.UTF_8);
     return ByteBuffer.allocate(text.length + 1).put(kind).put(text).array();
@@ -136,6 +186,14 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
   private void put(byte[] key, byte[] value) {
     try {
       db.put(writes, key, value);
+    } catch (RocksDBException e) {
+      throw new IllegalStateException("The replay's local store failed to write", e);
+    }
+  }
+
+  private void delete(byte[] key) {
+    try {
+      db.delete(writes, key);
     } catch (RocksDBException e) {
       throw new IllegalStateException("The replay's local store failed to write", e);
     }

@@ -13,6 +13,7 @@ import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Metadata;
 import lat.pipeline.schemas.canonical.Price;
 import lat.pipeline.schemas.canonical.Product;
+import lat.pipeline.schemas.canonical.ProductVariant;
 import lat.pipeline.schemas.canonical.Stock;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
@@ -64,8 +65,13 @@ public final class NormalizationPath {
      *
      * @throws UnsupportedOperationException when this state cannot hold records
      */
-    default boolean hold(String variantKey, CanonicalRecord record) {
+    default boolean hold(String variantKey, Held held) {
       throw new UnsupportedOperationException("this state does not hold records");
+    }
+
+    /** The wall-clock time a record is held from; a held record waits at most a bounded time from it. */
+    default long wallClockMillis() {
+      return System.currentTimeMillis();
     }
 
     /** Remembers that a price or stock record was emitted for a product ({@code {provider}:{tenant}:{product id}}). */
@@ -82,10 +88,17 @@ public final class NormalizationPath {
     }
 
     /** The records held for a variant, in the order they were held, forgotten by the state. */
-    default List<CanonicalRecord> release(String variantKey) {
+    default List<Held> release(String variantKey) {
       return List.of();
     }
   }
+
+  /**
+   * A record waiting for its variant, with the raw record it was mapped from and its tenant (the
+   * raw topics' key), so that one which waits too long is dead-lettered as the raw record, to be
+   * re-driven; {@code heldSince} is the wall-clock time it was first held.
+   */
+  public record Held(CanonicalRecord record, RawRecord source, String tenant, long heldSince) {}
 
   /** Why a canonical record was not emitted. */
   public enum Skip { DUPLICATE, STALE, UNCHANGED }
@@ -135,11 +148,11 @@ public final class NormalizationPath {
         step.decide(join.isEmpty() ? record : VariantJoin.complete(record, state::variant), true);
       } else if (!state.holds()) {
         return new DeadLetter(STEP_JOIN, "variant " + unknown.get(0) + " of " + record.key()
-            + " is not known yet; re-drive it once the variant has been fetched");
+            + " is neither in canonical.variants nor earlier in what was read; re-drive it once the variant has been fetched");
       } else if (!state.firstSighting(record.eventId(), raw.timestamp())) {
         step.skipped.add(Skip.DUPLICATE);
       } else {
-        step.hold(record, unknown);
+        step.hold(new Held(record, raw, event.get().tenant(), state.wallClockMillis()), unknown);
       }
     }
     return new Records(step.emit, step.skipped, step.held, step.fetch);
@@ -185,15 +198,18 @@ public final class NormalizationPath {
       }
       var variant = VariantJoin.variantOf(record);
       if (variant != null && join.isPresent()) {
-        String variantKey = VariantJoin.variantKey(variant.getMetadata(), variant.getId());
-        state.variantEmitted(variantKey, VariantJoin.KnownVariant.of(variant).orElse(state.variant(variantKey)));
-        for (CanonicalRecord waiting : state.release(variantKey)) {
-          List<String> unknown = unknownVariants(waiting, state);
-          if (unknown.isEmpty()) {
-            decide(VariantJoin.complete(waiting, state::variant), false);
-          } else {
-            hold(waiting, unknown);
-          }
+        knowVariant(variant);
+      }
+    }
+
+    /** Puts the variant in the table and decides the records that were waiting for it. */
+    private void knowVariant(ProductVariant variant) {
+      for (Held waiting : state.release(rememberVariant(variant, state))) {
+        List<String> unknown = unknownVariants(waiting.record(), state);
+        if (unknown.isEmpty()) {
+          decide(VariantJoin.complete(waiting.record(), state::variant), false);
+        } else {
+          hold(waiting, unknown);
         }
       }
     }
@@ -215,9 +231,10 @@ public final class NormalizationPath {
 
     /**
      * Held under its first unknown variant, fetched unless a record held before awaits it already;
-     * the other unknown variants are fetched too (a repeated fetch is answered as unchanged).
+     * the other unknown variants are fetched too (a repeated fetch is answered as unchanged). A
+     * record held again under its next unknown variant keeps the time it was first held.
      */
-    void hold(CanonicalRecord record, List<String> unknown) {
+    void hold(Held record, List<String> unknown) {
       held++;
       boolean first = state.hold(unknown.get(0), record);
       for (int i = first ? 0 : 1; i < unknown.size(); i++) {
@@ -225,6 +242,30 @@ public final class NormalizationPath {
         fetch.add(join.orElseThrow().fetch(raw, variantKey.substring(variantKey.lastIndexOf(':') + 1)));
       }
     }
+  }
+
+  /**
+   * What a state learns from a record already in a canonical topic, as replay and re-drive start
+   * from them: the entity's last state, a variant's product and SKU, a price's or stock's product
+   * (so that the product's deletion retracts it).
+   */
+  public static void learn(CanonicalRecord record, State state) {
+    state.emitted(record.entityKey(), LastEmitted.of(record.value()));
+    ProductVariant variant = VariantJoin.variantOf(record);
+    if (variant != null) {
+      rememberVariant(variant, state);
+    }
+    String product = productOf(record);
+    if (product != null && record.entity() != CanonicalEntity.PRODUCT && !isDeletion(record)) {
+      state.dependentEmitted(product, record.entityKey());
+    }
+  }
+
+  /** Puts the variant in the table (a deleted variant keeps the product and SKU known before); returns its key. */
+  private static String rememberVariant(ProductVariant variant, State state) {
+    String variantKey = VariantJoin.variantKey(variant.getMetadata(), variant.getId());
+    state.variantEmitted(variantKey, VariantJoin.KnownVariant.of(variant).orElse(state.variant(variantKey)));
+    return variantKey;
   }
 
   /** Null to emit (and remember the record as the entity's last state), or why not. */

@@ -9,6 +9,7 @@ import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.FetchRequests;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -21,7 +22,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * are local to the task: raw records are keyed by tenant, so every event of an entity reaches the
  * same task, in order. With a variant join, the variant table and the held records are two more
  * task-local stores (a variant's fetch is keyed by tenant too, so its answer returns to this task),
- * and each variant fetch to request goes on as a {@link Normalized.FetchRequest}.
+ * and each variant fetch to request goes on as a {@link Normalized.FetchRequest}. A wall-clock
+ * punctuator dead-letters the raw records of held records that waited longer than the limit
+ * ({@link HeldTimeLimit}).
  */
 final class NormalizeRawRecords implements Processor<String, byte[], String, Normalized> {
 
@@ -30,6 +33,7 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
 
   private final NormalizationPath path;
   private final Duration retention;
+  private final Duration heldMax;
   private final NormalizerMetrics metrics;
   private final Stores stores;
   private ProcessorContext<String, Normalized> context;
@@ -38,10 +42,11 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
   /** The names of the stores; {@code variants} and {@code held} are null without a variant join. */
   record Stores(String seenEvents, String lastEmitted, String dependents, String variants, String held) {}
 
-  NormalizeRawRecords(NormalizationPath path, Stores stores, Duration retention, NormalizerMetrics metrics) {
+  NormalizeRawRecords(NormalizationPath path, Stores stores, Duration retention, Duration heldMax, NormalizerMetrics metrics) {
     this.path = path;
     this.stores = stores;
     this.retention = retention;
+    this.heldMax = heldMax;
     this.metrics = metrics;
   }
 
@@ -101,18 +106,35 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
       }
 
       @Override
-      public boolean hold(String variantKey, CanonicalRecord record) {
-        List<CanonicalRecord> waiting = HeldRecords.decode(held.get(variantKey));
+      public boolean hold(String variantKey, NormalizationPath.Held record) {
+        List<NormalizationPath.Held> waiting = HeldRecords.decode(held.get(variantKey));
         waiting.add(record);
         held.put(variantKey, HeldRecords.encode(waiting));
         return waiting.size() == 1;
       }
 
       @Override
-      public List<CanonicalRecord> release(String variantKey) {
+      public long wallClockMillis() {
+        return context.currentSystemTimeMs();
+      }
+
+      @Override
+      public List<NormalizationPath.Held> release(String variantKey) {
         return held == null ? List.of() : HeldRecords.decode(held.delete(variantKey));
       }
     };
+    if (held != null) {
+      context.schedule(HeldTimeLimit.checkEvery(heldMax), PunctuationType.WALL_CLOCK_TIME,
+          now -> new HeldTimeLimit(held, heldMax).expire(now).forEach(this::deadLetterExpired));
+    }
+  }
+
+  /** A raw record whose held records waited too long goes to the dead letters as it was read, to be re-driven. */
+  private void deadLetterExpired(HeldTimeLimit.Expired expired) {
+    NormalizationPath.RawRecord source = expired.source();
+    context.forward(new Record<String, Normalized>(expired.tenant(), new Normalized.DeadLetter(NormalizationPath.STEP_JOIN,
+        expired.reason(), source.value() == null ? new byte[0] : source.value(),
+        new Normalized.Place(source.topic(), source.partition(), source.offset())), source.timestamp(), source.headers()));
   }
 
   @Override
@@ -123,7 +145,7 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
     String provider = path.mapper().provider();
     if (outcome instanceof NormalizationPath.DeadLetter dead) {
       context.forward(record.withValue(new Normalized.DeadLetter(dead.step(), dead.reason(),
-          record.value() == null ? new byte[0] : record.value())));
+          record.value() == null ? new byte[0] : record.value(), null)));
     } else if (outcome instanceof NormalizationPath.Records records) {
       records.skipped().forEach(skip -> metrics.skipped(provider, skip));
       metrics.held(provider, records.held());

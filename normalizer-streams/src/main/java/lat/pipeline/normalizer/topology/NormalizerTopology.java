@@ -34,12 +34,22 @@ import org.apache.kafka.streams.state.Stores;
 public final class NormalizerTopology {
 
   private final List<ProviderMapper> mappers;
+  /** How long a record may wait for its variant when nothing else is configured (NORMALIZER_HELD_MAX_MS). */
+  public static final Duration DEFAULT_HELD_MAX = Duration.ofHours(1);
+
   private final Duration dedupeRetention;
+  private final Duration heldMax;
   private final NormalizerMetrics metrics;
 
   public NormalizerTopology(List<ProviderMapper> mappers, Duration dedupeRetention, NormalizerMetrics metrics) {
+    this(mappers, dedupeRetention, DEFAULT_HELD_MAX, metrics);
+  }
+
+  /** @param heldMax how long a record may wait for its variant before its raw record is dead-lettered */
+  public NormalizerTopology(List<ProviderMapper> mappers, Duration dedupeRetention, Duration heldMax, NormalizerMetrics metrics) {
     this.mappers = mappers;
     this.dedupeRetention = dedupeRetention;
+    this.heldMax = heldMax;
     this.metrics = metrics;
   }
 
@@ -59,7 +69,7 @@ public final class NormalizerTopology {
     String[] storeNames = Stream.of(stores.seenEvents(), stores.lastEmitted(), stores.dependents(), stores.variants(), stores.held())
         .filter(Objects::nonNull).toArray(String[]::new);
     KStream<String, Normalized> normalized = readRaw(builder, mapper).process(
-        () -> new NormalizeRawRecords(new NormalizationPath(mapper), stores, dedupeRetention, metrics),
+        () -> new NormalizeRawRecords(new NormalizationPath(mapper), stores, dedupeRetention, heldMax, metrics),
         Named.as("normalize-" + provider), storeNames);
     var routes = normalized.split(Named.as("route-" + provider + "-"))
         .branch((key, value) -> value instanceof Normalized.DeadLetter,
@@ -84,7 +94,8 @@ public final class NormalizerTopology {
           @Override
           public void process(FixedKeyRecord<String, Normalized> record) {
             Normalized.DeadLetter dead = (Normalized.DeadLetter) record.value();
-            var source = context().recordMetadata().orElseThrow();
+            Normalized.Place source = dead.source() != null ? dead.source() : context().recordMetadata()
+                .map(read -> new Normalized.Place(read.topic(), read.partition(), read.offset())).orElseThrow();
             metrics.deadLettered(provider, dead.step());
             context().forward(record.withValue(dead.originalValue()).withHeaders(DeadLetters.headers(
                 record.headers(), dead.step(), dead.reason(), source.topic(), source.partition(), source.offset())));

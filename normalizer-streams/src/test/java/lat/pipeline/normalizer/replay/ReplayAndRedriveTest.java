@@ -12,9 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import lat.pipeline.config.Env;
-import lat.pipeline.dev.Ports;
-import lat.pipeline.dev.registry.RegistryProcess;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.normalizer.NormalizerConfig;
@@ -40,6 +39,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,31 +47,55 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Replay emits only what differs from what was emitted; re-drive brings transient failures through. */
+/**
+ * Replay emits only what differs from what was emitted; re-drive brings transient failures through.
+ * Each test has its own tenant. The tests that need the normalizer run it as one Kafka Streams
+ * application (one application id and state directory for the class), so a later run resumes
+ * where the earlier one committed instead of creating its internal topics and reading every raw
+ * record again; one producer writes every raw record.
+ */
 @ExtendWith({SharedKafka.class, SharedRegistry.class})
-// The re-drive test runs a normalizer over every raw record in the broker: it goes last, so that
-// what it re-emits for other tenants does not reach the replay test's canonical topics mid-test.
+// The re-drive test's normalizer takes up the raw records the tests before it wrote, and re-drive
+// re-emits them: it goes last, so that nothing reaches another test's canonical topics mid-test.
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplayAndRedriveTest {
 
   private static final Duration RETENTION = Duration.ofDays(7);
+  private static final String APPLICATION_ID = "normalizer-replay-" + UUID.randomUUID();
+  private static Path stateDir;
+  private static KafkaProducer<String, byte[]> producer;
 
   private static final String TRACEPARENT = "00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-  private final String tenant = "replay" + UUID.randomUUID().toString().substring(0, 8);
+  /** The tenants of the first two tests, whose raw records one normalizer run takes before the tests. */
+  private static final String CORRECTED_TENANT = newTenant();
+  private static final String EVA_TENANT = newTenant();
+  private String tenant = newTenant();
 
   @BeforeAll
-  static void createTopics() throws InterruptedException {
+  static void createTopics() throws Exception {
     try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
       TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
     }
+    useRegistry(SharedRegistry.registry().baseUrl());
+    stateDir = Files.createTempDirectory("normalizer-replay");
+    producer = SharedKafka.broker().clients().producer(Map.of(), new StringSerializer(), new ByteArraySerializer());
+    for (String body : List.of(client("1", "Ana"), client("1", "Ana María"), client("2", "Beto"), client("3", "Carla"))) {
+      produceRaw(CORRECTED_TENANT, Topics.RAW_ALEGRA.name(), body);
+    }
+    produceRaw(EVA_TENANT, Topics.RAW_ALEGRA.name(), client("5", "Eva"));
+    produceRaw(EVA_TENANT, Topics.RAW_ALEGRA.name(), client("5", "Eva Luna"));
+    runNormalizerUntil(() -> customers(CORRECTED_TENANT).size() >= 4 && customers(EVA_TENANT).size() >= 2);
+  }
+
+  @AfterAll
+  static void closeProducer() {
+    producer.close();
   }
 
   @Test
   @Order(1)
   void replayOfTheSameWindowEmitsNothingAndAfterAMapperChangeExactlyTheCorrections() throws Exception {
-    List<String> clients = List.of(client("1", "Ana"), client("1", "Ana María"), client("2", "Beto"), client("3", "Carla"));
-    clients.forEach(body -> produceRaw(Topics.RAW_ALEGRA.name(), body));
-    runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 4);
+    tenant = CORRECTED_TENANT;
     assertThat(customers()).hasSize(4);
 
     Replay replay = new Replay(SharedKafka.broker().clients(), RETENTION, line -> {});
@@ -105,9 +129,8 @@ class ReplayAndRedriveTest {
   @Test
   @Order(2)
   void replayComparesWithTheLatestEmittedStateNotWithAnyEarlierVersion() throws Exception {
-    produceRaw(Topics.RAW_ALEGRA.name(), client("5", "Eva"));
-    produceRaw(Topics.RAW_ALEGRA.name(), client("5", "Eva Luna"));
-    runNormalizerUntil(SharedRegistry.registry(), () -> customers().size() >= 2);
+    tenant = EVA_TENANT;
+    assertThat(customers()).extracting(Customer::getLegalName).containsExactly("Eva", "Eva Luna");
 
     Replay.Summary fixed = new Replay(SharedKafka.broker().clients(), RETENTION, line -> {})
         .run(new RenamingClient(ProviderMappers.forProvider("alegra", TestEvents.SETTINGS).orElseThrow(), "5", "Eva"),
@@ -171,36 +194,21 @@ class ReplayAndRedriveTest {
   @Order(6)
   void aRecordDeadLetteredWhileTheRegistryWasDownGoesThroughOnRedrive() throws Exception {
     Instant started = Instant.now();
-    Path logs = Files.createTempDirectory("redrive-registry");
-    int port = Ports.free();
-    RegistryProcess registry = RegistryProcess.start(port, null, logs);
-    NormalizerService normalizer = startNormalizer(registry);
-    try {
-      registry.stop();
+    try (CuttableRelay registry = new CuttableRelay(SharedRegistry.registry().baseUrl());
+         NormalizerService normalizer = startNormalizer(registry.url())) {
+      registry.cut();
       produceRaw(Topics.RAW_ALEGRA.name(), client("9", "Durante la caída"));
-      long deadline = System.currentTimeMillis() + 90_000;
-      while (deadLettersFor("serialize").isEmpty() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(500);
-      }
+      awaitUntil(() -> !deadLettersFor("serialize").isEmpty());
       assertThat(deadLettersFor("serialize")).hasSize(1);
-    } finally {
-      normalizer.close();
     }
 
-    RegistryProcess again = RegistryProcess.start(port, null, logs);
-    try {
-      CanonicalRegistry canonical = new CanonicalRegistry(again.baseUrl());
-      canonical.registerCanonicalSchemas();
-      Topics.configureCanonicalSerdes(canonical.serdeConfig());
-      Replay.Summary summary = new Redrive(SharedKafka.broker().clients(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
-          .run(started);
-      // Every record the outage dead-lettered goes through, this tenant's among them.
-      assertThat(summary.emitted()).isPositive();
-      assertThat(summary.deadLettered()).isZero();
-      assertThat(customers()).extracting(Customer::getId).containsExactly("9");
-    } finally {
-      again.stop();
-    }
+    useRegistry(SharedRegistry.registry().baseUrl());
+    Replay.Summary summary = new Redrive(SharedKafka.broker().clients(), RETENTION, ProviderMappers.all(TestEvents.SETTINGS), line -> {})
+        .run(started);
+    // Every record the outage dead-lettered goes through, this tenant's among them.
+    assertThat(summary.emitted()).isPositive();
+    assertThat(summary.deadLettered()).isZero();
+    assertThat(customers()).extracting(Customer::getId).containsExactly("9");
   }
 
   @Test
@@ -255,27 +263,42 @@ class ReplayAndRedriveTest {
     }
   }
 
-  private NormalizerService startNormalizer(RegistryProcess registry) throws Exception {
+  private static void useRegistry(String url) throws Exception {
+    CanonicalRegistry canonical = new CanonicalRegistry(url);
+    canonical.registerCanonicalSchemas();
+    Topics.configureCanonicalSerdes(canonical.serdeConfig());
+  }
+
+  private static NormalizerService startNormalizer(String registryUrl) throws Exception {
     Map<String, String> env = new HashMap<>(Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
-        "SCHEMA_REGISTRY_URL", registry.baseUrl(),
-        "NORMALIZER_APPLICATION_ID", "normalizer-replay-" + UUID.randomUUID(),
-        "NORMALIZER_STATE_DIR", Files.createTempDirectory("normalizer-replay").toString(),
+        "SCHEMA_REGISTRY_URL", registryUrl,
+        "NORMALIZER_APPLICATION_ID", APPLICATION_ID,
+        "NORMALIZER_STATE_DIR", stateDir.toString(),
         "NORMALIZER_HEALTH_PORT", "0",
         "TOPIC_PARTITIONS", "2"));
     return new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
   }
 
-  private void runNormalizerUntil(RegistryProcess registry, java.util.function.BooleanSupplier done) throws Exception {
-    try (NormalizerService normalizer = startNormalizer(registry)) {
-      long deadline = System.currentTimeMillis() + 60_000;
-      while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(500);
-      }
+  private static void runNormalizerUntil(BooleanSupplier done) throws Exception {
+    try (NormalizerService normalizer = startNormalizer(SharedRegistry.registry().baseUrl())) {
+      awaitUntil(done);
+    }
+  }
+
+  /** Polls the condition until it holds, for at most a minute. */
+  private static void awaitUntil(BooleanSupplier done) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!done.getAsBoolean() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(100);
     }
   }
 
   private List<Customer> customers() {
+    return customers(tenant);
+  }
+
+  private static List<Customer> customers(String tenant) {
     List<Customer> customers = new ArrayList<>();
     BoundedRead.of(SharedKafka.broker().clients(), Topics.CANONICAL_CUSTOMERS.name(), null, null)
         .forEach(record -> {
@@ -300,15 +323,21 @@ class ReplayAndRedriveTest {
     return found;
   }
 
-  private void produceRaw(String topic, String body) {
-    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Map.of(), new StringSerializer(), new ByteArraySerializer())) {
-      RecordHeaders headers = new RecordHeaders();
-      headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-      headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
-      headers.add(CloudEventHeaders.TIME, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
-      headers.add(CloudEventHeaders.TRACEPARENT, TRACEPARENT.getBytes(StandardCharsets.UTF_8));
-      producer.send(new ProducerRecord<>(topic, null, tenant, body.getBytes(StandardCharsets.UTF_8), headers));
-    }
+  private void produceRaw(String topic, String body) throws Exception {
+    produceRaw(tenant, topic, body);
+  }
+
+  private static void produceRaw(String tenant, String topic, String body) throws Exception {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
+    headers.add(CloudEventHeaders.TIME, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+    headers.add(CloudEventHeaders.TRACEPARENT, TRACEPARENT.getBytes(StandardCharsets.UTF_8));
+    producer.send(new ProducerRecord<>(topic, null, tenant, body.getBytes(StandardCharsets.UTF_8), headers)).get();
+  }
+
+  private static String newTenant() {
+    return "replay" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   private static String client(String id, String name) {
