@@ -12,6 +12,7 @@ import lat.pipeline.dev.bsale.BsaleSimulator;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SecuredKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.dev.testing.TestServices;
 import lat.pipeline.dev.testing.TopicRecords;
 import lat.pipeline.fetcher.FetcherService;
 import lat.pipeline.kafka.KafkaClients;
@@ -37,10 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith({SecuredKafka.class, SharedRegistry.class})
 class SecuredPipelineTest {
 
+  private static final TestServices SERVICES = TestServices.withoutEnvironment("secured");
   private static ReceiverService receiver;
-  private static NormalizerService normalizer;
-  private static FetcherService fetcher;
-  private static BsaleSimulator bsale;
   private static KafkaClients downstream;
 
   @BeforeAll
@@ -51,25 +50,17 @@ class SecuredPipelineTest {
         topic -> new ResourcePattern(ResourceType.TOPIC, topic.name(), PatternType.LITERAL),
         topic -> List.of(AclOperation.READ, AclOperation.DESCRIBE))));
     downstream = reader.clients();
-    bsale = BsaleSimulator.start(Ports.free(), Set.of(SecuredServices.BSALE_TOKEN));
-    receiver = SecuredServices.startReceiver(SecuredServices.receiverEnv(ManifestUsers.create("receiver")));
-    normalizer = new NormalizerService(SecuredServices.normalizerConfig(
-        SecuredServices.normalizerEnv(ManifestUsers.create("normalizer"), SharedRegistry.registry().baseUrl())), () -> {}).start();
-    fetcher = new FetcherService(SecuredServices.fetcherConfig(
-        SecuredServices.fetcherEnv(ManifestUsers.create("bsale-fetcher"), bsale.baseUrl()))).start();
+    BsaleSimulator bsale = SERVICES.start(() -> BsaleSimulator.start(Ports.free(), Set.of(SecuredServices.BSALE_TOKEN)));
+    receiver = SERVICES.start(() -> SecuredServices.startReceiver(SecuredServices.receiverEnv(ManifestUsers.create("receiver"))));
+    SERVICES.start(() -> new NormalizerService(SecuredServices.normalizerConfig(
+        SecuredServices.normalizerEnv(ManifestUsers.create("normalizer"), SharedRegistry.registry().baseUrl())), () -> {}).start());
+    SERVICES.start(() -> new FetcherService(SecuredServices.fetcherConfig(
+        SecuredServices.fetcherEnv(ManifestUsers.create("bsale-fetcher"), bsale.baseUrl()))).start());
   }
 
   @AfterAll
   static void stopServices() {
-    for (AutoCloseable service : new AutoCloseable[] {fetcher, normalizer, receiver, bsale}) {
-      try {
-        if (service != null) {
-          service.close();
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    SERVICES.close();
   }
 
   @Test

@@ -40,9 +40,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Under steady load (small bodies and bodies at the 1 MiB limit) the broker is stopped for 30 s and
- * started again, then the receiver (its own process) is killed with SIGKILL and restarted on the
- * same spool. During the outage one record is accepted that the broker refuses for good once it is
+ * Under steady load (small bodies and bodies at the 1 MiB limit) the broker is stopped while the
+ * receiver answers from its spool (1 MiB bodies among them) and started again, then the receiver
+ * (its own process) is killed with SIGKILL and restarted on the same spool. During the outage one record is accepted that the broker refuses for good once it is
  * back (larger than its topic's max.message.bytes). Every request answered 200 must be in the raw
  * topic afterwards, or in the quarantine; an id may appear twice, none may be missing, and each
  * client's records are in the order they were answered.
@@ -89,16 +89,18 @@ class ReceiverFaultTest {
       clients.submit(() -> load(client, loading));
     }
 
-    Thread.sleep(3_000);
+    // Each phase lasts until the load has reached what it must cover (no fixed durations).
+    awaitAnswered("steady load, 1 MiB bodies among it", 200, 1);
     SharedKafka.broker().stop();
-    Thread.sleep(5_000);
+    // With the broker away a request is answered 200 only from the spool, after its ack timed out.
+    awaitAnswered("answers from the spool while the broker is away", accepted() + 10, 0);
     String refusedId = postRefusedForGood();
-    Thread.sleep(25_000);
+    awaitAnswered("more spooled answers, a 1 MiB body among them", accepted() + 10, atLimitAccepted() + 1);
     SharedKafka.broker().start();
-    Thread.sleep(3_000);
+    awaitAnswered("acknowledged answers once the broker is back", accepted() + 50, 0);
     receiver.kill(); // SIGKILL: no shutdown hook, no flush
     receiver = startReceiver(spool, logs);
-    Thread.sleep(4_000);
+    awaitAnswered("load on the restarted receiver", Math.max(600, accepted() + 100), atLimitAccepted() + 1);
     loading.set(false);
     clients.shutdown();
     assertThat(clients.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
@@ -128,6 +130,26 @@ class ReceiverFaultTest {
       }
     }
     assertPerClientOrder();
+  }
+
+  private int accepted() {
+    return acceptedBodies.size();
+  }
+
+  private long atLimitAccepted() {
+    return acceptedBodies.values().stream().filter(body -> body.length() == AT_LIMIT).count();
+  }
+
+  /** Waits (at most 90 s) until {@code total} requests were answered 200, {@code atLimit} of them 1 MiB bodies. */
+  private void awaitAnswered(String phase, int total, long atLimit) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (accepted() < total || atLimitAccepted() < atLimit) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(phase + ": " + accepted() + " answered 200 (" + atLimitAccepted()
+            + " of 1 MiB) within 90 s, expected " + total + " (" + atLimit + ")");
+      }
+      Thread.sleep(50);
+    }
   }
 
   /** Each client waited for its answer before the next request: the first copies in the topic keep that order. */

@@ -58,10 +58,12 @@ class ReceiverShutdownTest {
       thread.start();
       clients.add(thread);
     }
-    Thread.sleep(1_000);
+    awaitAccepted(accepted, 50);
     SharedKafka.broker().freeze();
     try {
-      Thread.sleep(3_000); // requests now wait for the ack, then go to the spool
+      // After the freeze a request is answered 200 only once its ack timed out and it is in the
+      // spool; the first 6 more may have been acked just before.
+      awaitAccepted(accepted, accepted.size() + 12);
       first.close();
       sending.set(false);
       for (Thread thread : clients) {
@@ -81,6 +83,16 @@ class ReceiverShutdownTest {
       missing.removeAll(second.readAll(Topics.RAW_NINOX).keySet());
       System.out.printf("Shutdown test: %d accepted, %d missing%n", accepted.size(), missing.size());
       assertThat(missing).isEmpty();
+    }
+  }
+
+  private static void awaitAccepted(Set<String> accepted, int atLeast) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 30_000;
+    while (accepted.size() < atLeast) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("Only " + accepted.size() + " requests answered 200 within 30 s, expected " + atLeast);
+      }
+      Thread.sleep(50);
     }
   }
 }

@@ -12,18 +12,23 @@ import org.apache.kafka.common.serialization.Serializer;
  * The value serde of a canonical topic: Apicurio's Avro serde (Confluent wire format) behind a
  * handle that the topic descriptor holds from the start. Each {@link #configure} builds a fresh
  * Apicurio serde, so pointing the descriptors at another registry never keeps schema ids cached
- * from the previous one.
+ * from the previous one. {@link #use} puts another serde behind the handle (tests of the topology
+ * alone, on plain Avro binary); a later {@link #configure} replaces it again.
  */
 final class CanonicalSerde<V extends SpecificRecord> implements Serde<V> {
 
-  private volatile AvroSerde<V> delegate;
+  private volatile Serde<V> delegate;
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
     AvroSerde<V> configured = new AvroSerde<>();
     configured.configure(configs, isKey);
-    AvroSerde<V> previous = delegate;
-    delegate = configured;
+    use(configured);
+  }
+
+  void use(Serde<V> serde) {
+    Serde<V> previous = delegate;
+    delegate = serde;
     if (previous != null) {
       previous.close();
     }
@@ -59,8 +64,8 @@ final class CanonicalSerde<V extends SpecificRecord> implements Serde<V> {
     };
   }
 
-  private AvroSerde<V> current() {
-    AvroSerde<V> serde = delegate;
+  private Serde<V> current() {
+    Serde<V> serde = delegate;
     if (serde == null) {
       throw new IllegalStateException("Canonical serdes are not configured: call Topics.configureCanonicalSerdes first");
     }

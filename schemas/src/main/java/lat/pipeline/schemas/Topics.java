@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.Event;
@@ -105,6 +106,17 @@ public final class Topics {
    */
   public static void configureCanonicalSerdes(Map<String, ?> registryConfig) {
     CANONICAL.forEach(topic -> topic.valueSerde().configure(registryConfig, false));
+  }
+
+  /**
+   * Puts the serde that {@code serdeFor} makes from each canonical topic's schema behind its value
+   * serde, in place of the registry's: for tests of the topology alone on TopologyTestDriver, with
+   * plain Avro binary and no registry, as Kafka's own Streams tests do. The services call only
+   * {@link #configureCanonicalSerdes}, which replaces whatever this put there.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static void useCanonicalSerdes(Function<Schema, Serde<? extends SpecificRecord>> serdeFor) {
+    CANONICAL.forEach(topic -> ((CanonicalSerde) topic.valueSerde()).use(serdeFor.apply(valueSchemaOf(topic))));
   }
 
   /** The raw topic of a provider, or empty when no such provider is known. */

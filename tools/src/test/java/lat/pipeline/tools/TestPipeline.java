@@ -10,19 +10,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import lat.pipeline.config.Env;
 import lat.pipeline.config.RegistrySecurity;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.dev.testing.TestServices;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.NormalizerService;
 import lat.pipeline.receiver.ReceiverConfig;
@@ -43,12 +40,11 @@ public final class TestPipeline implements BeforeAllCallback {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private static ReceiverService receiver;
-  private static NormalizerService normalizer;
 
   @Override
   public void beforeAll(ExtensionContext context) {
     context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-        .getOrComputeIfAbsent(TestPipeline.class, key -> start(), StopAtEnd.class);
+        .getOrComputeIfAbsent(TestPipeline.class, key -> start(), TestServices.class);
   }
 
   /** A tenant of its own for each caller that passes a different number. */
@@ -120,32 +116,11 @@ public final class TestPipeline implements BeforeAllCallback {
     return last;
   }
 
-  private static StopAtEnd start() {
-    try {
-      Map<String, String> env = new HashMap<>(Map.of(
-          "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
-          "SCHEMA_REGISTRY_URL", SharedRegistry.registry().baseUrl(),
-          "RECEIVER_HOST", "127.0.0.1",
-          "RECEIVER_PORT", "0",
-          "WEBHOOK_TOKENS", TENANTS.stream().map(t -> "*:" + t + "=" + TOKEN).collect(Collectors.joining(",")),
-          "WEBHOOK_SECRETS_DIR", "target/no-secrets",
-          "TOPIC_PARTITIONS", "2",
-          "NORMALIZER_APPLICATION_ID", "normalizer-tools-" + RUN,
-          "NORMALIZER_STATE_DIR", Files.createTempDirectory("normalizer-tools").toString(),
-          "NORMALIZER_HEALTH_PORT", "0"));
-      receiver = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start();
-      normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
-      return new StopAtEnd();
-    } catch (Exception e) {
-      throw new IllegalStateException("Could not start the receiver and the normalizer", e);
-    }
-  }
-
-  static final class StopAtEnd implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-    @Override
-    public void close() {
-      normalizer.close();
-      receiver.close();
-    }
+  private static TestServices start() {
+    TestServices services = TestServices.onSharedStack("tools")
+        .with("WEBHOOK_TOKENS", TENANTS.stream().map(t -> "*:" + t + "=" + TOKEN).collect(Collectors.joining(",")));
+    receiver = services.start(() -> new ReceiverService(ReceiverConfig.fromEnv(services.env())).start());
+    services.start(() -> new NormalizerService(NormalizerConfig.fromEnv(services.env()), () -> {}).start());
+    return services;
   }
 }

@@ -27,6 +27,11 @@ public final class SharedRegistry implements BeforeAllCallback {
     return registry;
   }
 
+  /** Whether a test class of this JVM extends with this registry (so it runs). */
+  public static synchronized boolean started() {
+    return registry != null;
+  }
+
   private static synchronized StopAtEnd start() {
     try {
       registry = RegistryProcess.start(Ports.free(), null, Files.createTempDirectory("pipeline-test-registry"));

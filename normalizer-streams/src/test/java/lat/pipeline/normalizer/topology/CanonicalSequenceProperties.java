@@ -12,12 +12,10 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import lat.pipeline.dev.Ports;
-import lat.pipeline.dev.registry.RegistryProcess;
+import lat.pipeline.dev.testing.PlainAvroSerdes;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TestEvents;
-import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
@@ -51,7 +49,6 @@ class CanonicalSequenceProperties {
   private static final Instant RECEIVED = Instant.parse("2025-03-01T12:00:00Z");
   private static final AtomicInteger ENTITIES = new AtomicInteger(1000);
 
-  private static RegistryProcess registry;
   private static TopologyTestDriver driver;
 
   /** One delivery as sent: its body and receipt, so a repeat can reuse either. */
@@ -59,10 +56,7 @@ class CanonicalSequenceProperties {
 
   @BeforeContainer
   static void start() throws Exception {
-    registry = RegistryProcess.start(Ports.free(), null, Files.createTempDirectory("property-registry"));
-    CanonicalRegistry canonical = new CanonicalRegistry(registry.baseUrl());
-    canonical.registerCanonicalSchemas();
-    Topics.configureCanonicalSerdes(canonical.serdeConfig());
+    PlainAvroSerdes.install();
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "normalizer-properties");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -74,7 +68,6 @@ class CanonicalSequenceProperties {
   @AfterContainer
   static void stop() {
     driver.close();
-    registry.stop();
   }
 
   @Provide

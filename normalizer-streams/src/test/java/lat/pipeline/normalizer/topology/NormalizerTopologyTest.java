@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import lat.pipeline.dev.testing.Fixtures;
-import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.dev.testing.PlainAvroSerdes;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.Json;
 import lat.pipeline.normalizer.mapping.MappingResult;
@@ -23,7 +23,6 @@ import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
 import lat.pipeline.schemas.BsaleResources;
-import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
 import lat.pipeline.schemas.FetchRequests;
@@ -48,10 +47,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The topology on TopologyTestDriver, with canonical values written through a real registry. */
-@ExtendWith(SharedRegistry.class)
+/**
+ * The topology on TopologyTestDriver, with canonical values as plain Avro binary (no registry); the
+ * Confluent wire format through a real registry is the end-to-end module's EndToEndTest.
+ */
 class NormalizerTopologyTest {
 
   private static final String TENANT = "acme";
@@ -61,10 +61,8 @@ class NormalizerTopologyTest {
   private NormalizerMetrics metrics;
 
   @BeforeAll
-  static void registerSchemas() throws Exception {
-    CanonicalRegistry registry = new CanonicalRegistry(SharedRegistry.registry().baseUrl());
-    registry.registerCanonicalSchemas();
-    Topics.configureCanonicalSerdes(registry.serdeConfig());
+  static void plainAvroValues() {
+    PlainAvroSerdes.install();
   }
 
   @BeforeEach

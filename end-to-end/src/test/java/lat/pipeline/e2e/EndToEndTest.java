@@ -1,4 +1,4 @@
-package lat.pipeline.normalizer.e2e;
+package lat.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,13 +10,12 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import lat.pipeline.config.Env;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.dev.testing.TestServices;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.NormalizerService;
 import lat.pipeline.receiver.ReceiverConfig;
@@ -39,37 +38,27 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The whole path on a real broker and a real registry: a POST to the receiver becomes a canonical
  * record that a consumer decodes with nothing but Apache Avro and the registry's Confluent-compatible
- * API, as any Confluent-style consumer would.
+ * API, as any Confluent-style consumer would. This is the suite's test of the canonical wire format
+ * (magic byte, schema id, Avro binary); the topology tests run on plain Avro serdes.
  */
 @ExtendWith({SharedKafka.class, SharedRegistry.class})
 class EndToEndTest {
 
   private static final String TENANT = "e2e" + UUID.randomUUID().toString().substring(0, 8);
   private static final String TOKEN = "e2e-token-0123456789";
+  private static TestServices services;
   private static ReceiverService receiver;
-  private static NormalizerService normalizer;
 
   @BeforeAll
-  static void startServices() throws Exception {
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
-        "SCHEMA_REGISTRY_URL", SharedRegistry.registry().baseUrl(),
-        "RECEIVER_HOST", "127.0.0.1",
-        "RECEIVER_PORT", "0",
-        "WEBHOOK_TOKENS", "*:" + TENANT + "=" + TOKEN,
-        "WEBHOOK_SECRETS_DIR", "target/no-secrets",
-        "TOPIC_PARTITIONS", "2",
-        "NORMALIZER_APPLICATION_ID", "normalizer-e2e-" + UUID.randomUUID(),
-        "NORMALIZER_STATE_DIR", Files.createTempDirectory("normalizer-e2e").toString(),
-        "NORMALIZER_HEALTH_PORT", "0"));
-    receiver = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start();
-    normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
+  static void startServices() {
+    services = TestServices.onSharedStack("e2e").with("WEBHOOK_TOKENS", "*:" + TENANT + "=" + TOKEN);
+    receiver = services.start(() -> new ReceiverService(ReceiverConfig.fromEnv(services.env())).start());
+    services.start(() -> new NormalizerService(NormalizerConfig.fromEnv(services.env()), () -> {}).start());
   }
 
   @AfterAll
   static void stopServices() {
-    normalizer.close();
-    receiver.close();
+    services.close();
   }
 
   @Test

@@ -1,4 +1,4 @@
-package lat.pipeline.normalizer.scale;
+package lat.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,12 +16,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import lat.pipeline.config.Env;
 import lat.pipeline.dev.ChildProcess;
 import lat.pipeline.dev.HttpProbe;
 import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.dev.testing.TestServices;
 import lat.pipeline.dev.testing.TopicRecords;
 import lat.pipeline.receiver.ReceiverConfig;
 import lat.pipeline.receiver.ReceiverService;
@@ -30,9 +30,12 @@ import lat.pipeline.provisioning.TopicProvisioner;
 import lat.pipeline.provisioning.TopicSettings;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -58,16 +61,17 @@ class ScaleOutTest {
   @Test
   void twoNormalizersShareAStreamAndOneKilledHalfWayLosesNothingAndDuplicatesNothing() throws Exception {
     List<String> tenants = IntStream.range(0, 8).mapToObj(i -> "scale" + run + "t" + i).toList();
-    produceClients(tenants);
+    Map<TopicPartition, Long> produced = produceClients(tenants);
     String applicationId = "normalizer-scale-" + run;
     ChildProcess first = startNormalizer(applicationId, "a");
     ChildProcess second = startNormalizer(applicationId, "b");
     try {
       awaitCustomers(tenants, CLIENTS / 2, Duration.ofSeconds(120));
       first.kill(); // SIGKILL half-way: its open transaction is aborted, its partitions move to the other
-      Map<String, Integer> copiesByKey = awaitCustomers(tenants, CLIENTS, Duration.ofSeconds(120));
-      Thread.sleep(3_000); // anything emitted twice would show up by now
-      copiesByKey = awaitCustomers(tenants, CLIENTS, Duration.ofSeconds(5));
+      // Exactly-once commits the group's offsets in the transaction of the output: once they reach
+      // the end of what was produced, every canonical record of it is committed and no more can come.
+      awaitConsumed(applicationId, produced, Duration.ofSeconds(120));
+      Map<String, Integer> copiesByKey = awaitCustomers(tenants, CLIENTS, Duration.ofSeconds(5));
       System.out.printf("Scale-out: %d distinct customers, %d records, instance a killed half-way%n",
           copiesByKey.size(), copiesByKey.values().stream().mapToInt(Integer::intValue).sum());
       assertThat(copiesByKey).hasSize(CLIENTS);
@@ -81,15 +85,11 @@ class ScaleOutTest {
   @Test
   void twoReceiversTakeTheSameLoadAndEveryAnsweredIdIsInTheRawTopicOnce() throws Exception {
     String tenant = "recv" + run;
+    TestServices services = TestServices.onSharedStack("scale").with("WEBHOOK_TOKENS", "ninox:" + tenant + "=" + TOKEN);
     List<ReceiverService> receivers = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      receivers.add(new ReceiverService(ReceiverConfig.fromEnv(new Env(Map.of(
-          "KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers(),
-          "RECEIVER_HOST", "127.0.0.1",
-          "RECEIVER_PORT", "0",
-          "WEBHOOK_TOKENS", "ninox:" + tenant + "=" + TOKEN,
-          "WEBHOOK_SECRETS_DIR", "target/no-secrets",
-          "RECEIVER_SPOOL_DIR", Files.createTempDirectory("scale-spool").toString())))).start());
+      services.with("RECEIVER_SPOOL_DIR", services.folder("spool-" + i).toString());
+      receivers.add(services.start(() -> new ReceiverService(ReceiverConfig.fromEnv(services.env())).start()));
     }
     Set<String> answered = ConcurrentHashMap.newKeySet();
     List<String> refused = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -121,7 +121,7 @@ class ScaleOutTest {
     for (Thread thread : clients) {
       thread.join();
     }
-    receivers.forEach(ReceiverService::close);
+    services.close();
 
     Map<String, Long> copiesById = readAll(Topics.RAW_NINOX.name(), false).stream()
         .filter(record -> tenant.equals(record.key()))
@@ -148,7 +148,8 @@ class ScaleOutTest {
     return process;
   }
 
-  private void produceClients(List<String> tenants) {
+  /** Produces the clients; returns the end offsets of raw.alegra after them. */
+  private Map<TopicPartition, Long> produceClients(List<String> tenants) throws Exception {
     try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Map.of(), new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < CLIENTS; i++) {
         String tenant = tenants.get(i % tenants.size());
@@ -158,6 +159,32 @@ class ScaleOutTest {
         String body = "{\"subject\":\"new-client\",\"message\":{\"client\":{\"id\":\"" + i + "\",\"name\":\"C" + i + "\"}}}";
         producer.send(new ProducerRecord<>(Topics.RAW_ALEGRA.name(), null, tenant, body.getBytes(StandardCharsets.UTF_8), headers));
       }
+    }
+    try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
+      var partitions = admin.describeTopics(List.of(Topics.RAW_ALEGRA.name())).allTopicNames().get()
+          .get(Topics.RAW_ALEGRA.name()).partitions().stream()
+          .collect(Collectors.toMap(p -> new TopicPartition(Topics.RAW_ALEGRA.name(), p.partition()), p -> OffsetSpec.latest()));
+      return admin.listOffsets(partitions).all().get().entrySet().stream()
+          .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+  }
+
+  /** Waits until the application's committed offsets reach {@code ends}. */
+  private static void awaitConsumed(String applicationId, Map<TopicPartition, Long> ends, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
+      Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
+      while (System.nanoTime() < deadline) {
+        committed = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+        Map<TopicPartition, OffsetAndMetadata> seen = committed;
+        if (ends.entrySet().stream().allMatch(end ->
+            seen.get(end.getKey()) != null && seen.get(end.getKey()).offset() >= end.getValue())) {
+          return;
+        }
+        Thread.sleep(200);
+      }
+      throw new AssertionError("The normalizers did not consume raw.alegra up to " + ends + " within " + timeout
+          + "; committed: " + committed);
     }
   }
 
@@ -175,7 +202,7 @@ class ScaleOutTest {
       if (copies.size() >= expected) {
         return copies;
       }
-      Thread.sleep(1_000);
+      Thread.sleep(500);
     } while (System.nanoTime() < deadline);
     return copies;
   }

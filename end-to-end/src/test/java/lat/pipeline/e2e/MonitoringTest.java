@@ -1,11 +1,10 @@
-package lat.pipeline.deploy;
+package lat.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,8 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,10 +22,11 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import lat.pipeline.config.Env;
 import lat.pipeline.dev.testing.Fixtures;
+import lat.pipeline.dev.testing.PromQl;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.dev.testing.TestServices;
 import lat.pipeline.dev.testing.TopicRecords;
 import lat.pipeline.fetcher.FetcherConfig;
 import lat.pipeline.fetcher.FetcherService;
@@ -53,115 +51,51 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * k8s/monitoring against running services: the receiver, the normalizer and the fetcher, started in
  * process on the shared broker and registry, export every metric that the dashboard and the alert
- * rules read; the rules and the dashboard load; and a webhook's W3C trace context reaches its raw
- * record, its canonical records, its dead letter and its Bsale fetch request.
+ * rules read (that the manifests load is deploy's MonitoringManifestsTest); and a webhook's W3C
+ * trace context reaches its raw record, its canonical records, its dead letter and its Bsale fetch
+ * request.
  */
 @ExtendWith({SharedKafka.class, SharedRegistry.class})
 class MonitoringTest {
 
-  private static final Path MONITORING = KubernetesManifestsTest.K8S.resolve("monitoring");
+  /** The repository's k8s/monitoring (beside its fixtures folder). */
+  private static final Path MONITORING = Fixtures.root().resolveSibling("k8s").resolve("monitoring");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
   private static final String TENANT = "mon" + RUN;
   private static final String TOKEN = "monitoring-token-" + RUN;
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]", Pattern.MULTILINE);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+  private static TestServices services;
   private static ReceiverService receiver;
   private static NormalizerService normalizer;
   private static FetcherService fetcher;
   private static Topic<String, byte[]> fetchRequests;
 
   @BeforeAll
-  static void startServices() throws Exception {
-    Path dir = Files.createTempDirectory("monitoring");
-    Files.createDirectories(dir.resolve("tokens"));
-    Map<String, String> env = new HashMap<>(Map.ofEntries(
-        Map.entry("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers()),
-        Map.entry("SCHEMA_REGISTRY_URL", SharedRegistry.registry().baseUrl()),
-        Map.entry("RECEIVER_HOST", "127.0.0.1"),
-        Map.entry("RECEIVER_PORT", "0"),
-        Map.entry("RECEIVER_SPOOL_DIR", dir.resolve("spool").toString()),
-        Map.entry("WEBHOOK_TOKENS", "*:" + TENANT + "=" + TOKEN),
-        Map.entry("WEBHOOK_SECRETS_DIR", dir.resolve("no-secrets").toString()),
-        Map.entry("TOPIC_PARTITIONS", "2"),
-        Map.entry("NORMALIZER_APPLICATION_ID", "normalizer-monitoring-" + RUN),
-        Map.entry("NORMALIZER_STATE_DIR", dir.resolve("state").toString()),
-        Map.entry("NORMALIZER_HEALTH_PORT", "0"),
+  static void startServices() {
+    services = TestServices.onSharedStack("monitoring").with("WEBHOOK_TOKENS", "*:" + TENANT + "=" + TOKEN)
         // Nothing answers there: the company's fetch reaches the wait bound and the company is parked.
-        Map.entry("BSALE_API_URL", "http://127.0.0.1:9"),
-        Map.entry("BSALE_TOKENS", "2=token-2"),
-        Map.entry("BSALE_COMPANY_TENANTS", "2=" + TENANT),
-        Map.entry("BSALE_TOKENS_DIR", dir.resolve("tokens").toString()),
-        Map.entry("FETCHER_GROUP_ID", "bsale-fetcher-monitoring-" + RUN),
-        Map.entry("FETCHER_MAX_WAIT_MS", "500"),
-        Map.entry("FETCHER_REQUEST_TIMEOUT_MS", "200"),
-        Map.entry("FETCHER_BACKOFF_BASE_MS", "20"),
-        Map.entry("FETCHER_HEALTH_PORT", "0")));
-    receiver = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start();
-    normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
+        .with("BSALE_API_URL", "http://127.0.0.1:9")
+        .with("BSALE_TOKENS", "2=token-2")
+        .with("BSALE_COMPANY_TENANTS", "2=" + TENANT)
+        .with("FETCHER_MAX_WAIT_MS", "500")
+        .with("FETCHER_REQUEST_TIMEOUT_MS", "200")
+        .with("FETCHER_BACKOFF_BASE_MS", "20");
+    receiver = services.start(() -> new ReceiverService(ReceiverConfig.fromEnv(services.env())).start());
+    normalizer = services.start(() -> new NormalizerService(NormalizerConfig.fromEnv(services.env()), () -> {}).start());
     // Its own topics: the shared bsale.fetch-requests holds other tests' requests.
-    fetchRequests = workTopic("test.monitoring.fetch-requests." + RUN);
-    fetcher = new FetcherService(FetcherConfig.fromEnv(new Env(env)), new FetcherService.FetcherTopics(
-        fetchRequests, workTopic("test.monitoring.resources." + RUN), workTopic("test.monitoring.dlq." + RUN))).start();
+    fetchRequests = workTopic(services.unique("test.monitoring.fetch-requests"));
+    fetcher = services.start(() -> new FetcherService(FetcherConfig.fromEnv(services.env()), new FetcherService.FetcherTopics(
+        fetchRequests, workTopic(services.unique("test.monitoring.resources")),
+        workTopic(services.unique("test.monitoring.dlq")))).start());
   }
 
   @AfterAll
   static void stopServices() {
-    for (AutoCloseable service : new AutoCloseable[] {fetcher, normalizer, receiver}) {
-      try {
-        if (service != null) {
-          service.close();
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
-
-  @Test
-  void theAlertRulesBindStrictlyAndEachHasAnExpressionADurationASummaryAndARunbook() {
-    GenericKubernetesResource rule = (GenericKubernetesResource) StrictManifests.load(
-        Yamls.mapping(MONITORING.resolve("alerts.yaml")), "k8s/monitoring/alerts.yaml");
-    List<Map<String, Object>> rules = rules(rule);
-    assertThat(rules).extracting(r -> r.get("alert")).containsExactlyInAnyOrder(
-        "ReceiverSpoolNotDraining", "NormalizerDeadLettersGrowing", "FetcherDeadLettersGrowing", "NormalizerLagGrowing",
-        "FetcherLagGrowing", "BsaleCompanyParked", "WebhookTenantSilent");
-    for (Map<String, Object> r : rules) {
-      assertThat(r).as("%s", r.get("alert")).containsKeys("expr", "for");
-      assertThat(PromQl.metricNames(String.valueOf(r.get("expr")))).as("%s reads a metric", r.get("alert")).isNotEmpty();
-      Map<String, Object> annotations = Yamls.asMap(r.get("annotations"), String.valueOf(r.get("alert")));
-      assertThat(annotations).containsKeys("summary", "runbook");
-      assertThat(String.valueOf(annotations.get("runbook"))).contains("README, Alerts and what to do: " + r.get("alert"));
-    }
-  }
-
-  @Test
-  void theDashboardIsAConfigMapForGrafanasSidecarWhosePanelsEachQueryAMetric() throws IOException {
-    ConfigMap map = (ConfigMap) StrictManifests.load(Yamls.mapping(MONITORING.resolve("dashboard.yaml")), "k8s/monitoring/dashboard.yaml");
-    assertThat(map.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
-    JsonNode dashboard = JSON.readTree(map.getData().get("lat-pipeline.json"));
-    assertThat(dashboard.path("uid").asText()).isNotBlank();
-    List<String> titles = new ArrayList<>();
-    for (JsonNode panel : dashboard.path("panels")) {
-      titles.add(panel.path("title").asText());
-      assertThat(panel.path("targets").size()).as(panel.path("title").asText()).isPositive();
-      for (JsonNode target : panel.path("targets")) {
-        assertThat(PromQl.metricNames(target.path("expr").asText())).as(panel.path("title").asText()).isNotEmpty();
-      }
-    }
-    assertThat(String.join("|", titles).toLowerCase())
-        .contains("ingest rate", "latency", "spool depth", "spool age", "dead letters", "lag", "parked", "silent");
-  }
-
-  @Test
-  void theBaseAndEveryOverlayCarryTheDashboardAndTheRules() {
-    for (String layer : KubernetesManifestsTest.LAYERS) {
-      assertThat(MiniKustomize.render(KubernetesManifestsTest.K8S.resolve(layer)))
-          .as(layer).extracting(MiniKustomize.Resource::kind, MiniKustomize.Resource::name)
-          .contains(org.assertj.core.groups.Tuple.tuple("ConfigMap", "lat-pipeline-dashboard"),
-              org.assertj.core.groups.Tuple.tuple("PrometheusRule", "lat-pipeline"));
-    }
+    services.close();
   }
 
   @Test
@@ -214,26 +148,17 @@ class MonitoringTest {
 
   // --- helpers ---
 
+  /** Every metric that an alert rule or a dashboard panel of k8s/monitoring reads. */
   private static Set<String> metricsRead() throws IOException {
     Set<String> names = new TreeSet<>();
-    GenericKubernetesResource rule = (GenericKubernetesResource) StrictManifests.load(
-        Yamls.mapping(MONITORING.resolve("alerts.yaml")), "alerts.yaml");
-    rules(rule).forEach(r -> names.addAll(PromQl.metricNames(String.valueOf(r.get("expr")))));
-    ConfigMap map = (ConfigMap) StrictManifests.load(Yamls.mapping(MONITORING.resolve("dashboard.yaml")), "dashboard.yaml");
-    for (JsonNode panel : JSON.readTree(map.getData().get("lat-pipeline.json")).path("panels")) {
+    for (JsonNode group : YAML.readTree(MONITORING.resolve("alerts.yaml").toFile()).at("/spec/groups")) {
+      group.path("rules").forEach(rule -> names.addAll(PromQl.metricNames(rule.path("expr").asText())));
+    }
+    String dashboard = YAML.readTree(MONITORING.resolve("dashboard.yaml").toFile()).at("/data/lat-pipeline.json").asText();
+    for (JsonNode panel : JSON.readTree(dashboard).path("panels")) {
       panel.path("targets").forEach(target -> names.addAll(PromQl.metricNames(target.path("expr").asText())));
     }
     return names;
-  }
-
-  private static List<Map<String, Object>> rules(GenericKubernetesResource rule) {
-    List<Map<String, Object>> rules = new ArrayList<>();
-    for (Object group : Yamls.asList(rule.get("spec", "groups"), "groups")) {
-      for (Object r : Yamls.asList(Yamls.asMap(group, "group").get("rules"), "rules")) {
-        rules.add(Yamls.asMap(r, "rule"));
-      }
-    }
-    return rules;
   }
 
   private static Set<String> exported(String url) throws Exception {

@@ -1,4 +1,4 @@
-package lat.pipeline.fetcher;
+package lat.pipeline.e2e;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -13,16 +13,17 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import lat.pipeline.config.Env;
 import lat.pipeline.dev.bsale.BsaleCatalog;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.dev.testing.TestServices;
+import lat.pipeline.fetcher.FetcherConfig;
+import lat.pipeline.fetcher.FetcherService;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.NormalizerService;
 import lat.pipeline.schemas.CloudEventHeaders;
@@ -62,15 +63,15 @@ class BsaleJoinEndToEndTest {
   private static final String PRICE_TENANT = "price-" + RUN;
   private static final String PRODUCT_TENANT = "product-" + RUN;
 
-  private static WireMockServer bsale;
-  private static NormalizerService normalizer;
-  private static FetcherService fetcher;
+  private static TestServices services;
   private static KafkaProducer<String, byte[]> producer;
 
   @BeforeAll
   static void start() throws Exception {
-    bsale = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+    services = TestServices.onSharedStack("bsale-join");
+    WireMockServer bsale = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
     bsale.start();
+    services.closeAtEnd(bsale::stop);
     for (String path : List.of("/v1/products/952.json?expand=%5Bvariants%5D", "/v1/variants/7079.json",
         "/v1/stocks.json?variantid=7079&officeid=1", "/v1/price_lists/2/details.json?variantid=7079")) {
       bsale.stubFor(get(urlEqualTo(path)).willReturn(okJson(BsaleCatalog.answer(path).body())));
@@ -78,34 +79,22 @@ class BsaleJoinEndToEndTest {
     // Company 43 renamed the variant since its product was fetched.
     bsale.stubFor(get(urlEqualTo("/v1/variants/7079.json")).withHeader("access_token", equalTo("token-43")).atPriority(1)
         .willReturn(okJson(BsaleCatalog.VARIANT_7079.replace("Talla M Azul", "Talla M Azul marino"))));
-    Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", SharedKafka.broker().bootstrapServers());
-    env.put("SCHEMA_REGISTRY_URL", SharedRegistry.registry().baseUrl());
-    env.put("TOPIC_PARTITIONS", "2");
-    env.put("NORMALIZER_APPLICATION_ID", "normalizer-bsale-e2e-" + RUN);
-    env.put("NORMALIZER_STATE_DIR", Files.createTempDirectory("normalizer-bsale-e2e").toString());
-    env.put("NORMALIZER_HEALTH_PORT", "0");
-    env.put("FETCHER_GROUP_ID", "bsale-fetcher-e2e-" + RUN);
-    env.put("FETCHER_HEALTH_PORT", "0");
-    env.put("FETCHER_COALESCE_WINDOW_MS", "50");
-    env.put("BSALE_API_URL", bsale.baseUrl());
-    env.put("BSALE_TOKENS", "41=token-41,42=token-42,43=token-43");
-    env.put("BSALE_COMPANY_TENANTS", "41=" + STOCK_TENANT + ",42=" + PRICE_TENANT + ",43=" + PRODUCT_TENANT);
-    // Prices carry money, and Bsale names no currency: the tenants' settings give it.
-    env.put("TENANT_SETTINGS", String.join(",", "bsale:" + STOCK_TENANT + "=CLP@America/Santiago",
-        "bsale:" + PRICE_TENANT + "=CLP@America/Santiago", "bsale:" + PRODUCT_TENANT + "=CLP@America/Santiago"));
-    normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
-    fetcher = new FetcherService(FetcherConfig.fromEnv(new Env(env))).start();
-    producer = new KafkaProducer<>(Map.of("bootstrap.servers", SharedKafka.broker().bootstrapServers(), "acks", "all"),
-        new StringSerializer(), new ByteArraySerializer());
+    services.with("FETCHER_COALESCE_WINDOW_MS", "50")
+        .with("BSALE_API_URL", bsale.baseUrl())
+        .with("BSALE_TOKENS", "41=token-41,42=token-42,43=token-43")
+        .with("BSALE_COMPANY_TENANTS", "41=" + STOCK_TENANT + ",42=" + PRICE_TENANT + ",43=" + PRODUCT_TENANT)
+        // Prices carry money, and Bsale names no currency: the tenants' settings give it.
+        .with("TENANT_SETTINGS", String.join(",", "bsale:" + STOCK_TENANT + "=CLP@America/Santiago",
+            "bsale:" + PRICE_TENANT + "=CLP@America/Santiago", "bsale:" + PRODUCT_TENANT + "=CLP@America/Santiago"));
+    services.start(() -> new NormalizerService(NormalizerConfig.fromEnv(services.env()), () -> {}).start());
+    services.start(() -> new FetcherService(FetcherConfig.fromEnv(services.env())).start());
+    producer = services.closeAtEnd(new KafkaProducer<>(Map.of("bootstrap.servers", SharedKafka.broker().bootstrapServers(), "acks", "all"),
+        new StringSerializer(), new ByteArraySerializer()));
   }
 
   @AfterAll
   static void stop() {
-    producer.close();
-    fetcher.close();
-    normalizer.close();
-    bsale.stop();
+    services.close();
   }
 
   // Fails on main before this change: the stock came out at once with a null product id and no SKU.

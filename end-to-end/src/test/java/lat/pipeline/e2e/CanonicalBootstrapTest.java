@@ -1,4 +1,4 @@
-package lat.pipeline.normalizer.e2e;
+package lat.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import lat.pipeline.config.Env;
 import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
+import lat.pipeline.dev.testing.TestServices;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.NormalizerService;
 import lat.pipeline.schemas.CloudEventHeaders;
@@ -59,36 +59,29 @@ class CanonicalBootstrapTest {
 
   private static final List<String> TENANTS = List.of("north", "south");
   private static final String FLUSH_KEY = "segment-roll";
+  private static TestServices services;
   private static KafkaBroker broker;
   private static Admin admin;
-  private static NormalizerService normalizer;
   private static KafkaProducer<String, byte[]> producer;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start(Files.createTempDirectory("bootstrap-kafka"), Ports.free(), Ports.free(), "384m");
-    admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()));
+    services = TestServices.onSharedStack("bootstrap");
+    broker = services.start(() ->
+        KafkaBroker.start(services.folder("kafka"), Ports.free(), Ports.free(), "384m"));
+    admin = services.closeAtEnd(Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers())));
     TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
-    Map<String, String> env = new HashMap<>(Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-        "SCHEMA_REGISTRY_URL", SharedRegistry.registry().baseUrl(),
-        "TOPIC_PARTITIONS", "2",
-        "NORMALIZER_APPLICATION_ID", "normalizer-bootstrap-" + UUID.randomUUID(),
-        "NORMALIZER_STATE_DIR", Files.createTempDirectory("normalizer-bootstrap").toString(),
-        "NORMALIZER_HEALTH_PORT", "0"));
-    // Amounts need their tenant's currency: without it they are dead letters, never current state.
-    env.put("TENANT_SETTINGS", "*:north=CLP@America/Santiago,*:south=ARS@America/Argentina/Buenos_Aires");
-    normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start();
-    producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
-        new StringSerializer(), new ByteArraySerializer());
+    services.with("KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers())
+        // Amounts need their tenant's currency: without it they are dead letters, never current state.
+        .with("TENANT_SETTINGS", "*:north=CLP@America/Santiago,*:south=ARS@America/Argentina/Buenos_Aires");
+    services.start(() -> new NormalizerService(NormalizerConfig.fromEnv(services.env()), () -> {}).start());
+    producer = services.closeAtEnd(new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "acks", "all"),
+        new StringSerializer(), new ByteArraySerializer()));
   }
 
   @AfterAll
   static void stop() {
-    producer.close();
-    normalizer.close();
-    admin.close();
-    broker.stop();
+    services.close();
   }
 
   // Fails on main before this change: the topics kept every version (delete policy) and a deleted

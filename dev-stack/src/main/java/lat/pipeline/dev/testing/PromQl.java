@@ -1,12 +1,15 @@
-package lat.pipeline.deploy;
+package lat.pipeline.dev.testing;
 
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The metric names a PromQL expression reads: what is left once strings, matchers, ranges, groupings and functions are taken out. */
-final class PromQl {
+/**
+ * The metric names a PromQL expression reads (the alert rules', the dashboard's), for the tests that
+ * check them against the manifests and against what the services export: what is left once strings, matchers, ranges, groupings and functions are taken out.
+ */
+public final class PromQl {
 
   private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
   private static final Pattern MATCHERS = Pattern.compile("\\{[^}]*}");
@@ -17,7 +20,7 @@ final class PromQl {
 
   private PromQl() {}
 
-  static Set<String> metricNames(String expr) {
+  public static Set<String> metricNames(String expr) {
     String rest = STRING.matcher(expr).replaceAll(" ");
     rest = MATCHERS.matcher(rest).replaceAll(" ");
     rest = RANGE.matcher(rest).replaceAll(" ");
