@@ -38,7 +38,7 @@ public final class ConsoleService implements AutoCloseable {
   public ConsoleService start() throws InterruptedException {
     admin = config.kafka().admin(Map.of(
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
-    resolutions = Resolutions.start(admin, config.kafka(), config.resolvedTopic());
+    resolutions = Resolutions.start(admin, config.kafka(), config.resolvedTopic(), config.createTopics());
     traffic = new TrafficMonitor(config.kafka(), clock).start();
     json = new RecordJson(config.schemaRegistry());
     operations = new Operations(config.kafka(), config.schemaRegistry(), config.tenantSettings(), config.dedupeRetention(), resolutions, clock);
