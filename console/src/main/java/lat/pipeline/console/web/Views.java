@@ -295,8 +295,8 @@ final class Views {
     }
     html.append("</table><h2>Progress</h2><pre id=\"replay-progress\">").append(esc(String.join("\n", job.progress()))).append("</pre>");
     String page = Html.page("Replay #" + job.id(), html.toString());
-    // While it runs the page reloads itself every two seconds.
-    return job.running() ? page.replace("<head>", "<head><meta http-equiv=\"refresh\" content=\"2\">") : page;
+    // While it runs the page reloads itself every second.
+    return job.running() ? page.replace("<head>", "<head><meta http-equiv=\"refresh\" content=\"1\">") : page;
   }
 
   private static String window(Operations.ReplayJob job) {
