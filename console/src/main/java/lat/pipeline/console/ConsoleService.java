@@ -44,7 +44,7 @@ public final class ConsoleService implements AutoCloseable {
     operations = new Operations(config.kafka(), config.schemaRegistry(), config.tenantSettings(), config.dedupeRetention(), resolutions, clock);
     app = ConsoleApp.create(new ConsoleApp.Parts(config, new OperatorAuth(config.operatorToken(), clock), traffic, new ServiceMetrics(),
         new DeadLetters(config.kafka(), admin, resolutions), new Search(config.kafka(), json),
-        operations, clock));
+        operations, json, clock));
     app.start(config.host(), config.port());
     LOG.info("Console on http://{}:{}/", config.host(), port());
     return this;

@@ -42,7 +42,7 @@ public final class ConsoleApp {
 
   /** What the pages read from and act through. */
   public record Parts(ConsoleConfig config, OperatorAuth auth, TrafficMonitor traffic, ServiceMetrics metrics,
-                      DeadLetters deadLetters, Search search, Operations operations, Clock clock) {}
+                      DeadLetters deadLetters, Search search, Operations operations, RecordJson json, Clock clock) {}
 
   private ConsoleApp() {}
 
@@ -89,7 +89,7 @@ public final class ConsoleApp {
       } catch (CommandLine.UsageException e) {
         throw new IllegalArgumentException(e.getMessage());
       }
-      ctx.html(Views.trail(new Trace(options).find(parts.config().tools())));
+      ctx.html(Views.trail(new Trace(options).find(parts.config().kafka(), parts.json())));
     });
     app.get("/dead-letters", ctx -> {
       DeadLetters.Filter filter = new DeadLetters.Filter(ctx.queryParam("provider"), ctx.queryParam("tenant"),
@@ -120,15 +120,13 @@ public final class ConsoleApp {
     });
     app.get("/dead-letters/{partition}/{offset}", ctx -> {
       Redrive.Selected place = place(ctx.pathParam("partition") + "/" + ctx.pathParam("offset"));
-      try (RecordJson json = new RecordJson(parts.config().schemaRegistry())) {
-        var record = parts.deadLetters().one(place);
-        if (record.isEmpty()) {
-          ctx.status(HttpStatus.NOT_FOUND).html(Views.error("Not found", "No dead letter at " + place.partition() + "/" + place.offset()
-              + " in dlq.normalizer (never written, or gone by retention)."));
-          return;
-        }
-        ctx.html(Views.deadLetter(place, json.render(record.get()), parts.deadLetters().resolvedOutcome(place).orElse(null)));
+      var record = parts.deadLetters().one(place);
+      if (record.isEmpty()) {
+        ctx.status(HttpStatus.NOT_FOUND).html(Views.error("Not found", "No dead letter at " + place.partition() + "/" + place.offset()
+            + " in dlq.normalizer (never written, or gone by retention)."));
+        return;
       }
+      ctx.html(Views.deadLetter(place, parts.json().render(record.get()), parts.deadLetters().resolvedOutcome(place).orElse(null)));
     });
     app.get("/replay", ctx -> ctx.html(Views.replay(providers(), parts.operations().jobs(), formToken(ctx), parts.clock().instant())));
     app.post("/replay", ctx -> {

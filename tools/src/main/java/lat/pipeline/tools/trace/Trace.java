@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
@@ -160,14 +161,20 @@ public final class Trace implements Command {
 
   /** Finds the trail; reads only the window and, once the raw record is found, the tenant's partitions. */
   public Result find(ToolsConfig config) {
+    try (RecordJson json = new RecordJson(config.schemaRegistry())) {
+      return find(config.kafka(), json);
+    }
+  }
+
+  /** As {@link #find(ToolsConfig)}, decoding with a {@link RecordJson} the caller keeps (the console's, shared by its pages). */
+  public Result find(KafkaClients kafka, RecordJson json) {
     String id = options.id().id();
     Instant from = options.id().receivedAt().minus(MARGIN);
     Instant to = options.id().receivedAt().plus(options.window());
     List<String> scanned = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<Step> trail = new ArrayList<>();
-    try (TopicScan scan = new TopicScan(config.kafka());
-         RecordJson json = new RecordJson(config.schemaRegistry())) {
+    try (TopicScan scan = new TopicScan(kafka)) {
       Window window = new Window(scan, from, to, scanned);
 
       List<ConsumerRecord<String, byte[]>> raws = new ArrayList<>();
