@@ -14,9 +14,11 @@ import lat.pipeline.normalizer.NormalizerConfig;
  * The console's settings, read once from the environment.
  *
  * @param operatorToken what an operator types to get in; never logged, compared in constant time
- * @param receiverMetrics the receivers' {@code /metrics} endpoints (spool depth, requests)
- * @param fetcherMetrics the fetchers' {@code /metrics} endpoints (parked companies)
+ * @param receiverMetrics the receivers' {@code /metrics} endpoints (spool depth, silent tenants);
+ *     {@code dns+http://host:port/path} stands for every address the host resolves to
+ * @param fetcherMetrics the fetchers' {@code /metrics} endpoints (parked companies), likewise
  * @param resolvedTopic compacted topic of dead letters the console re-drove (key: their place)
+ * @param createTopics whether the console creates {@code resolvedTopic} when it is missing
  * @param tools Kafka and the registry, with their security settings, as the tools reach them
  * @param tenantSettings as the normalizer's, for re-drive and replay
  * @param dedupeRetention as the normalizer's, for re-drive and replay
@@ -30,9 +32,12 @@ public record ConsoleConfig(
     List<URI> receiverMetrics,
     List<URI> fetcherMetrics,
     String resolvedTopic,
+    boolean createTopics,
     Duration dedupeRetention) {
 
   static final int MIN_TOKEN_LENGTH = 16;
+  /** CONSOLE_RESOLVED_TOPIC's default. */
+  public static final String DEFAULT_RESOLVED_TOPIC = "console.dlq-resolved";
 
   public ConsoleConfig {
     receiverMetrics = List.copyOf(receiverMetrics);
@@ -57,7 +62,8 @@ public record ConsoleConfig(
         normalizer.tenantSettings(),
         uris(env, "CONSOLE_RECEIVER_METRICS_URLS", "http://127.0.0.1:8080/metrics"),
         uris(env, "CONSOLE_FETCHER_METRICS_URLS", "http://127.0.0.1:8083/metrics"),
-        env.string("CONSOLE_RESOLVED_TOPIC", "console.dlq-resolved"),
+        env.string("CONSOLE_RESOLVED_TOPIC", DEFAULT_RESOLVED_TOPIC),
+        env.flag("CONSOLE_CREATE_TOPICS", true),
         normalizer.dedupeRetention());
   }
 
@@ -74,8 +80,9 @@ public record ConsoleConfig(
     return values.stream().map(value -> {
       try {
         URI uri = URI.create(value.strip());
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-          throw new IllegalArgumentException("not an http(s) URL");
+        String scheme = String.valueOf(uri.getScheme()).replaceFirst("^dns\\+", "");
+        if (!"http".equals(scheme) && !"https".equals(scheme) || uri.getHost() == null) {
+          throw new IllegalArgumentException("not an http(s) URL, nor dns+http(s)");
         }
         return uri;
       } catch (IllegalArgumentException e) {

@@ -38,13 +38,13 @@ public final class ConsoleService implements AutoCloseable {
   public ConsoleService start() throws InterruptedException {
     admin = config.kafka().admin(Map.of(
         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
-    resolutions = Resolutions.start(admin, config.kafka(), config.resolvedTopic());
+    resolutions = Resolutions.start(admin, config.kafka(), config.resolvedTopic(), config.createTopics());
     traffic = new TrafficMonitor(config.kafka(), clock).start();
     json = new RecordJson(config.schemaRegistry());
     operations = new Operations(config.kafka(), config.schemaRegistry(), config.tenantSettings(), config.dedupeRetention(), resolutions, clock);
     app = ConsoleApp.create(new ConsoleApp.Parts(config, new OperatorAuth(config.operatorToken(), clock), traffic, new ServiceMetrics(),
         new DeadLetters(config.kafka(), admin, resolutions), new Search(config.kafka(), json),
-        operations, clock));
+        operations, json, clock));
     app.start(config.host(), config.port());
     LOG.info("Console on http://{}:{}/", config.host(), port());
     return this;

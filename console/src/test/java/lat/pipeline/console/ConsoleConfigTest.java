@@ -40,6 +40,15 @@ class ConsoleConfigTest {
     assertThat(config.receiverMetrics()).containsExactly(URI.create("http://127.0.0.1:8080/metrics"));
     assertThat(config.fetcherMetrics()).containsExactly(URI.create("http://127.0.0.1:8083/metrics"));
     assertThat(config.resolvedTopic()).isEqualTo("console.dlq-resolved");
+    assertThat(config.createTopics()).isTrue();
+  }
+
+  @Test
+  void aDnsMetricsUrlIsTakenAndTopicCreationCanBeTurnedOff() {
+    ConsoleConfig config = ConsoleConfig.fromEnv(new Env(Map.of("CONSOLE_OPERATOR_TOKEN", "operator-token-0123456789",
+        "CONSOLE_RECEIVER_METRICS_URLS", "dns+http://receiver-pods:8080/metrics", "CONSOLE_CREATE_TOPICS", "false")));
+    assertThat(config.receiverMetrics()).containsExactly(URI.create("dns+http://receiver-pods:8080/metrics"));
+    assertThat(config.createTopics()).isFalse();
   }
 
   @Test

@@ -28,7 +28,8 @@ class ImagesProfileTest {
   static final List<List<String>> DEPLOYABLES = List.of(
       List.of("receiver", "receiver", "lat.pipeline.receiver.ReceiverMain", "8080"),
       List.of("normalizer-streams", "normalizer", "lat.pipeline.normalizer.NormalizerMain", "8082"),
-      List.of("bsale-fetcher", "bsale-fetcher", "lat.pipeline.fetcher.FetcherMain", "8083"));
+      List.of("bsale-fetcher", "bsale-fetcher", "lat.pipeline.fetcher.FetcherMain", "8083"),
+      List.of("console", "console", "lat.pipeline.console.ConsoleMain", "8085"));
 
   @Test
   void jibIsConfiguredOnlyInsideTheImagesProfile() throws Exception {

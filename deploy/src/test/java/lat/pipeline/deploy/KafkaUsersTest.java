@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import lat.pipeline.console.ConsoleConfig;
+import lat.pipeline.normalizer.replay.Redrive;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
 import org.junit.jupiter.api.Test;
@@ -34,6 +36,7 @@ class KafkaUsersTest {
 
   private static final String WRITE = "Describe,Write";
   private static final String READ = "Describe,Read";
+  private static final String READ_WRITE = "Describe,Read,Write";
 
   /** The normalizer's NORMALIZER_APPLICATION_ID in k8s/base/normalizer.yaml: group, internal topics, transactions. */
   private static final String APPLICATION_ID = "normalizer";
@@ -46,7 +49,7 @@ class KafkaUsersTest {
   void eachClientHasAScramUserWithExactlyTheAclsItNeeds(String layer) {
     Map<String, KafkaUser> users = KubernetesManifestsTest.render(layer).all(KafkaUser.class).stream()
         .collect(Collectors.toMap(u -> u.getMetadata().getName(), u -> u));
-    assertThat(users.keySet()).containsExactlyInAnyOrder("receiver", "normalizer", "bsale-fetcher", "registry");
+    assertThat(users.keySet()).containsExactlyInAnyOrder("receiver", "normalizer", "bsale-fetcher", "registry", "console");
 
     assertThat(acls(users.get("receiver"))).as("receiver").containsExactlyInAnyOrderElementsOf(
         topics(Topics.RAW, WRITE));
@@ -64,6 +67,15 @@ class KafkaUsersTest {
         "topic " + Topics.RAW_BSALE_RESOURCES.name() + " " + WRITE,
         // Fails on main before this change: the fetcher could not dead-letter a fetch request.
         "topic " + Topics.DLQ_NORMALIZER.name() + " " + WRITE);
+
+    // Fails on main before this change: the console had no KafkaUser (it was not deployed).
+    // It reads every pipeline topic, writes what re-drive and replay give and what it re-drove, and
+    // reads how far ./pipeline redrive got without committing there.
+    assertThat(acls(users.get("console"))).as("console").containsExactlyInAnyOrderElementsOf(concat(
+        topics(concat(Topics.RAW, List.of(Topics.RAW_BSALE_RESOURCES, Topics.BSALE_FETCH_REQUESTS)), READ),
+        topics(concat(Topics.CANONICAL, List.of(Topics.DLQ_NORMALIZER)), READ_WRITE),
+        List.of("topic " + ConsoleConfig.DEFAULT_RESOLVED_TOPIC + " " + READ_WRITE,
+            "group " + Redrive.GROUP + " Describe")));
 
     assertThat(acls(users.get("registry"))).as("registry").containsExactlyInAnyOrder(
         "topic kafkasql-* Create,Describe,DescribeConfigs,Read,Write",

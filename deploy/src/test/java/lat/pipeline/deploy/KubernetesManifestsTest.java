@@ -27,6 +27,7 @@ import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import lat.pipeline.console.ConsoleConfig;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.provisioning.TopicSettings;
@@ -138,6 +140,11 @@ class KubernetesManifestsTest {
     Map<String, KafkaTopic> topics = rendered.all(KafkaTopic.class).stream()
         .collect(Collectors.toMap(t -> t.getMetadata().getName(), t -> t));
     Map<String, Topic.Role> contract = Topics.all().stream().collect(Collectors.toMap(Topic::name, Topic::role));
+    // Besides the contract, the console's record of what it re-drove (it creates no topic there).
+    KafkaTopic resolved = topics.remove(ConsoleConfig.DEFAULT_RESOLVED_TOPIC);
+    assertThat(resolved).as(ConsoleConfig.DEFAULT_RESOLVED_TOPIC).isNotNull();
+    assertThat(resolved.getSpec().getConfig()).containsEntry("cleanup.policy", "compact,delete")
+        .containsEntry("retention.ms", (int) SEVEN_DAYS_MS).containsEntry("min.insync.replicas", production ? 2 : 1);
     assertThat(topics.keySet()).containsExactlyInAnyOrderElementsOf(contract.keySet());
     topics.forEach((name, topic) -> {
       Map<String, Object> config = topic.getSpec().getConfig();
@@ -244,7 +251,7 @@ class KubernetesManifestsTest {
   void eachServiceLogsInToTheTlsListenerAsItsOwnKafkaUserWithItsSecretAndTheClusterCa(String layer) {
     Rendered rendered = render(layer);
     Map<String, String> users = Map.of("StatefulSet/receiver", "receiver", "StatefulSet/normalizer", "normalizer",
-        "Deployment/bsale-fetcher", "bsale-fetcher");
+        "Deployment/bsale-fetcher", "bsale-fetcher", "Deployment/console", "console");
     users.forEach((workload, user) -> {
       PodTemplateSpec template = rendered.templates().get(workload);
       Container container = template.getSpec().getContainers().get(0);
@@ -311,7 +318,8 @@ class KubernetesManifestsTest {
   void noServiceCreatesTopicsOnKubernetesTheTopicOperatorOwnsThem(String layer) {
     Rendered rendered = render(layer);
     Map<String, String> switches = Map.of("StatefulSet/receiver", "RECEIVER_CREATE_TOPICS",
-        "StatefulSet/normalizer", "NORMALIZER_CREATE_TOPICS", "Deployment/bsale-fetcher", "FETCHER_CREATE_TOPICS");
+        "StatefulSet/normalizer", "NORMALIZER_CREATE_TOPICS", "Deployment/bsale-fetcher", "FETCHER_CREATE_TOPICS",
+        "Deployment/console", "CONSOLE_CREATE_TOPICS");
     Map<String, PodTemplateSpec> templates = rendered.templates();
     switches.forEach((workload, variable) -> {
       PodTemplateSpec template = templates.get(workload);
@@ -336,7 +344,7 @@ class KubernetesManifestsTest {
     rendered.all(Ingress.class).stream().filter(i -> i.getSpec().getTls() != null)
         .flatMap(i -> i.getSpec().getTls().stream()).forEach(tls -> secrets.add(tls.getSecretName()));
     assertThat(secrets).contains("webhook-secrets", "bsale-tokens", "receiver", "normalizer", "bsale-fetcher", "registry",
-        "pipeline-cluster-ca-cert");
+        "pipeline-cluster-ca-cert", "console", "console-operator-token");
     String steps = readmeSection("### On Kubernetes");
     assertThat(secrets).allSatisfy(secret -> assertThat(steps).as("README, On Kubernetes").contains("`" + secret + "`"));
   }
@@ -394,13 +402,76 @@ class KubernetesManifestsTest {
     assertSelects(rendered.one(Service.class, "registry").getSpec().getSelector(), registry.getSpec().getTemplate());
   }
 
+  /**
+   * Fails on main before this change: the console was not deployed. It runs behind a ClusterIP
+   * Service that only pods labelled as its clients may reach, with its operator token from a
+   * Secret, scraping every receiver pod (the headless Service) and the fetcher, which let it in.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
+  void theConsoleRunsBehindAClusterIpServiceThatOnlyItsClientsReach(String layer) {
+    Rendered rendered = render(layer);
+    Deployment console = rendered.one(Deployment.class, "console");
+    PodTemplateSpec template = console.getSpec().getTemplate();
+    Container container = container(template, "console");
+    assertThat(env(container, "CONSOLE_HOST")).isEqualTo("0.0.0.0");
+    int port = Integer.parseInt(env(container, "CONSOLE_PORT"));
+    assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(port);
+    assertThat(env(container, "CONSOLE_OPERATOR_TOKEN_FILE")).isEqualTo(mountPath(container, "operator-token") + "/operator-token");
+    assertThat(secretVolume(template, "operator-token")).isEqualTo("console-operator-token");
+    assertThat(env(container, "SCHEMA_REGISTRY_URL")).isEqualTo("http://registry:8080");
+
+    Service service = rendered.one(Service.class, "console");
+    assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+    assertSelects(service.getSpec().getSelector(), template);
+    assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("http"));
+    assertThat(rendered.all(Ingress.class)).as("not on the Ingress")
+        .noneMatch(i -> i.getSpec().getRules().stream().flatMap(r -> r.getHttp().getPaths().stream())
+            .anyMatch(p -> p.getBackend().getService().getName().equals("console")));
+
+    NetworkPolicy policy = rendered.one(NetworkPolicy.class, "console");
+    assertThat(policy.getSpec().getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "console");
+    assertThat(policy.getSpec().getIngress()).singleElement().satisfies(rule -> {
+      assertThat(rule.getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(port);
+      assertThat(rule.getFrom()).singleElement().satisfies(peer ->
+          assertThat(peer.getPodSelector().getMatchLabels()).containsExactly(Map.entry("lat.pipeline/console-client", "true")));
+    });
+
+    // What it scrapes: every receiver pod through the headless Service, the fetcher through its own.
+    URI receivers = URI.create(env(container, "CONSOLE_RECEIVER_METRICS_URLS"));
+    assertThat(receivers.getScheme()).isEqualTo("dns+http");
+    Service receiverPods = rendered.one(Service.class, receivers.getHost());
+    assertThat(receiverPods.getSpec().getClusterIP()).as("headless: one address per pod").isEqualTo("None");
+    assertThat(receiverPods.getSpec().getPorts()).extracting(ServicePort::getPort).contains(receivers.getPort());
+    URI fetchers = URI.create(env(container, "CONSOLE_FETCHER_METRICS_URLS"));
+    Service fetcher = rendered.one(Service.class, fetchers.getHost());
+    assertThat(fetcher.getSpec().getPorts()).extracting(ServicePort::getPort).contains(fetchers.getPort());
+    for (Service target : List.of(receiverPods, fetcher)) {
+      PodTemplateSpec pods = rendered.templates().values().stream().filter(t -> selects(target.getSpec().getSelector(), t))
+          .findFirst().orElseThrow();
+      String app = pods.getMetadata().getLabels().get("app.kubernetes.io/name");
+      int targetPort = target == fetcher ? fetchers.getPort() : receivers.getPort();
+      assertThat(policy.getSpec().getEgress()).as("console egress to " + app)
+          .anyMatch(rule -> rule.getTo() != null && rule.getTo().stream().anyMatch(peer -> peer.getPodSelector() != null
+              && app.equals(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")))
+              && rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == targetPort));
+      NetworkPolicy theirs = rendered.all(NetworkPolicy.class).stream()
+          .filter(p -> app.equals(p.getSpec().getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))).findFirst().orElseThrow();
+      assertThat(theirs.getSpec().getIngress()).as(app + " lets the console in")
+          .anyMatch(rule -> rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == targetPort)
+              && (rule.getFrom() == null || rule.getFrom().isEmpty() || rule.getFrom().stream().anyMatch(peer -> peer.getPodSelector() != null
+                  && peer.getNamespaceSelector() == null
+                  && "console".equals(peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name")))));
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"base", "overlays/small", "overlays/production"})
   void everyWorkloadHasProbesResourcesAndResolvableVolumesAndPorts(String layer) {
     Rendered rendered = render(layer);
     Map<String, PodTemplateSpec> templates = rendered.templates();
     assertThat(templates.keySet()).contains("StatefulSet/receiver", "StatefulSet/normalizer",
-        "Deployment/bsale-fetcher", "Deployment/registry");
+        "Deployment/bsale-fetcher", "Deployment/registry", "Deployment/console");
     templates.forEach((id, template) -> {
       Set<String> volumes = new HashSet<>();
       template.getSpec().getVolumes().stream().map(Volume::getName).forEach(volumes::add);

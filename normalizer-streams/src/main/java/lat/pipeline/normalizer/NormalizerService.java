@@ -96,7 +96,7 @@ public final class NormalizerService implements AutoCloseable {
     });
     streamsMetrics = new KafkaStreamsMetrics(streams);
     streamsMetrics.bindTo(registry);
-    new NormalizerMetrics(registry).bindConsumerLag(streams::metrics);
+    new NormalizerMetrics(registry).bindConsumerLag(streams::metrics, () -> NormalizerMetrics.mainConsumers(streams));
     health = HealthServer.start(config.healthPort(),
         () -> streams.state() != KafkaStreams.State.ERROR && streams.state() != KafkaStreams.State.NOT_RUNNING,
         () -> streams.state() == KafkaStreams.State.RUNNING,

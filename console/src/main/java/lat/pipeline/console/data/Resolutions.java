@@ -50,20 +50,31 @@ public final class Resolutions implements AutoCloseable {
     follower.setDaemon(true);
   }
 
-  /** Creates the topic when missing (compacted), reads it to its end, then follows it. */
-  public static Resolutions start(Admin admin, KafkaClients kafka, String topic) throws InterruptedException {
-    try {
-      admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
-          .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new IllegalStateException("Could not create " + topic + " (CONSOLE_RESOLVED_TOPIC): " + e.getCause().getMessage(), e);
+  /**
+   * Creates the topic when missing (compacted) if {@code create}, else requires it (where a topic
+   * operator owns the topics, as on Kubernetes); reads it to its end, then follows it.
+   */
+  public static Resolutions start(Admin admin, KafkaClients kafka, String topic, boolean create) throws InterruptedException {
+    if (create) {
+      try {
+        admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new IllegalStateException("Could not create " + topic + " (CONSOLE_RESOLVED_TOPIC): " + e.getCause().getMessage()
+              + "; where the topics are made for the console, set CONSOLE_CREATE_TOPICS=false", e);
+        }
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("Kafka did not answer while creating " + topic + " (CONSOLE_RESOLVED_TOPIC)", e);
       }
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("Kafka did not answer while creating " + topic + " (CONSOLE_RESOLVED_TOPIC)", e);
     }
     Resolutions resolutions = new Resolutions(kafka, topic);
     List<TopicPartition> partitions = resolutions.scan.partitions(topic);
+    if (partitions.isEmpty()) {
+      resolutions.close();
+      throw new IllegalStateException("No topic " + topic + " (CONSOLE_RESOLVED_TOPIC), or no right to describe it; with"
+          + " CONSOLE_CREATE_TOPICS=false it must exist (compacted, keyed by the dead letter's place)");
+    }
     resolutions.scan.read(resolutions.scan.beginning(partitions), resolutions.scan.end(partitions), resolutions::take);
     resolutions.follower.start();
     return resolutions;

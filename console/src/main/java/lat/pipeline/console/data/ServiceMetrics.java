@@ -1,6 +1,8 @@
 package lat.pipeline.console.data;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -9,10 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What the receivers and fetchers say on their {@code /metrics} (Prometheus text format), fetched
- * when a page asks, each within two seconds: a service that does not answer is shown as such.
+ * when a page asks, each within two seconds: a service that does not answer is shown as such. An
+ * endpoint {@code dns+http://host:port/path} is every address the host resolves to (a headless
+ * Service: one per ready pod), each scraped by its address.
  */
 public final class ServiceMetrics {
 
@@ -35,14 +40,33 @@ public final class ServiceMetrics {
   }
 
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  private static final String DNS_PREFIX = "dns+";
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
   public List<Scrape> scrape(List<URI> endpoints) {
-    return endpoints.parallelStream().map(this::scrape).toList();
+    return endpoints.stream().flatMap(ServiceMetrics::expand).toList().parallelStream().map(this::scrape).toList();
+  }
+
+  /** The endpoint itself, or for {@code dns+scheme://host...} one per address of the host (none resolved: said as such). */
+  static Stream<URI> expand(URI endpoint) {
+    if (!endpoint.getScheme().startsWith(DNS_PREFIX)) {
+      return Stream.of(endpoint);
+    }
+    String scheme = endpoint.getScheme().substring(DNS_PREFIX.length());
+    try {
+      return Stream.of(InetAddress.getAllByName(endpoint.getHost())).map(InetAddress::getHostAddress).distinct().sorted()
+          .map(address -> URI.create(scheme + "://" + (address.contains(":") ? "[" + address + "]" : address)
+              + (endpoint.getPort() < 0 ? "" : ":" + endpoint.getPort()) + endpoint.getRawPath()));
+    } catch (UnknownHostException e) {
+      return Stream.of(endpoint);
+    }
   }
 
   private Scrape scrape(URI uri) {
+    if (uri.getScheme().startsWith(DNS_PREFIX)) {
+      return new Scrape(uri, List.of(), "no address for " + uri.getHost());
+    }
     try {
       HttpResponse<String> answer = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
           HttpResponse.BodyHandlers.ofString());

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
 import lat.pipeline.schemas.Topics;
@@ -73,6 +75,7 @@ public final class TrafficMonitor implements AutoCloseable {
   private final Thread thread;
   private volatile TopicScan scan;
   private volatile boolean running = true;
+  private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile String problem = "starting";
 
   public TrafficMonitor(KafkaClients kafka, Clock clock) {
@@ -198,9 +201,10 @@ public final class TrafficMonitor implements AutoCloseable {
     return providers;
   }
 
+  /** Waits before trying again, or until {@link #close()}: no interrupt, which would break the consumer's own close. */
   private void sleep() {
     try {
-      Thread.sleep(5_000);
+      stopped.await(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       running = false;
@@ -214,7 +218,7 @@ public final class TrafficMonitor implements AutoCloseable {
     if (current != null) {
       current.wakeup();
     }
-    thread.interrupt();
+    stopped.countDown();
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {

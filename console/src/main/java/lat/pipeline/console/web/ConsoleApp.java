@@ -17,7 +17,6 @@ import lat.pipeline.console.data.Operations;
 import lat.pipeline.console.data.Search;
 import lat.pipeline.console.data.ServiceMetrics;
 import lat.pipeline.console.data.TrafficMonitor;
-import lat.pipeline.console.data.Trail;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TenantSettings;
@@ -25,6 +24,7 @@ import lat.pipeline.normalizer.replay.Redrive;
 import lat.pipeline.tools.CommandLine;
 import lat.pipeline.tools.RecordJson;
 import lat.pipeline.tools.Times;
+import lat.pipeline.tools.trace.Trace;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +42,7 @@ public final class ConsoleApp {
 
   /** What the pages read from and act through. */
   public record Parts(ConsoleConfig config, OperatorAuth auth, TrafficMonitor traffic, ServiceMetrics metrics,
-                      DeadLetters deadLetters, Search search, Operations operations, Clock clock) {}
+                      DeadLetters deadLetters, Search search, Operations operations, RecordJson json, Clock clock) {}
 
   private ConsoleApp() {}
 
@@ -82,8 +82,15 @@ public final class ConsoleApp {
     app.get("/", ctx -> ctx.html(Views.overview(parts.traffic(), parts.metrics().scrape(parts.config().receiverMetrics()),
         parts.metrics().scrape(parts.config().fetcherMetrics()), parts.clock().instant())));
     app.get("/search", ctx -> search(ctx, parts));
-    app.get("/trail/{id}", ctx -> ctx.html(Views.trail(Trail.of(
-        parts.config().tools(), ctx.pathParam("id")))));
+    app.get("/trail/{id}", ctx -> {
+      Trace.Options options;
+      try {
+        options = Trace.Options.parse(new String[] {ctx.pathParam("id")});
+      } catch (CommandLine.UsageException e) {
+        throw new IllegalArgumentException(e.getMessage());
+      }
+      ctx.html(Views.trail(new Trace(options).find(parts.config().kafka(), parts.json())));
+    });
     app.get("/dead-letters", ctx -> {
       DeadLetters.Filter filter = new DeadLetters.Filter(ctx.queryParam("provider"), ctx.queryParam("tenant"),
           ctx.queryParam("step"), ctx.queryParam("reason"));
@@ -113,15 +120,13 @@ public final class ConsoleApp {
     });
     app.get("/dead-letters/{partition}/{offset}", ctx -> {
       Redrive.Selected place = place(ctx.pathParam("partition") + "/" + ctx.pathParam("offset"));
-      try (RecordJson json = new RecordJson(parts.config().schemaRegistry())) {
-        var record = parts.deadLetters().one(place);
-        if (record.isEmpty()) {
-          ctx.status(HttpStatus.NOT_FOUND).html(Views.error("Not found", "No dead letter at " + place.partition() + "/" + place.offset()
-              + " in dlq.normalizer (never written, or gone by retention)."));
-          return;
-        }
-        ctx.html(Views.deadLetter(place, json.render(record.get()), parts.deadLetters().resolvedOutcome(place).orElse(null)));
+      var record = parts.deadLetters().one(place);
+      if (record.isEmpty()) {
+        ctx.status(HttpStatus.NOT_FOUND).html(Views.error("Not found", "No dead letter at " + place.partition() + "/" + place.offset()
+            + " in dlq.normalizer (never written, or gone by retention)."));
+        return;
       }
+      ctx.html(Views.deadLetter(place, parts.json().render(record.get()), parts.deadLetters().resolvedOutcome(place).orElse(null)));
     });
     app.get("/replay", ctx -> ctx.html(Views.replay(providers(), parts.operations().jobs(), formToken(ctx), parts.clock().instant())));
     app.post("/replay", ctx -> {

@@ -84,6 +84,21 @@ public final class Html {
     return since.toHours() + " h ago";
   }
 
+  /** "850 ms", "42 s", "12 min", "3.5 h": a gap between events. */
+  public static String duration(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis < 1_000) {
+      return millis + " ms";
+    }
+    if (millis < 120_000) {
+      return millis / 1_000 + " s";
+    }
+    if (millis < 7_200_000) {
+      return millis / 60_000 + " min";
+    }
+    return String.format(java.util.Locale.ROOT, "%.1f h", millis / 3_600_000.0);
+  }
+
   /** A whole page: the navigation (with the search box) over the content. */
   public static String page(String title, String content) {
     return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + esc(title)

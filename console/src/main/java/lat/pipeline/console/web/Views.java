@@ -14,10 +14,11 @@ import lat.pipeline.console.data.Operations;
 import lat.pipeline.console.data.Pages;
 import lat.pipeline.console.data.Search;
 import lat.pipeline.console.data.ServiceMetrics;
+import lat.pipeline.console.data.TenantSilence;
 import lat.pipeline.console.data.TrafficMonitor;
-import lat.pipeline.console.data.Trail;
 import lat.pipeline.normalizer.replay.Redrive;
 import lat.pipeline.tools.RecordJson;
+import lat.pipeline.tools.trace.Trace;
 
 /** The console's pages, rendered from what the data classes found. */
 final class Views {
@@ -42,6 +43,13 @@ final class Views {
     if (traffic.problem() != null) {
       html.append("<p class=\"error\">Traffic: ").append(esc(traffic.problem())).append("</p>");
     }
+    List<TenantSilence.Row> silence = TenantSilence.of(receivers);
+    List<TenantSilence.Row> silent = silence.stream().filter(TenantSilence.Row::silent).toList();
+    if (!silent.isEmpty()) {
+      html.append("<p class=\"error\" id=\"silent-tenants\">Silent for much longer than usual: ")
+          .append(esc(String.join(", ", silent.stream().map(row -> row.provider() + "/" + row.tenant()).toList())))
+          .append(". Check their subscriptions at the provider.</p>");
+    }
     html.append("<h2>Events per minute, last hour</h2>").append(TrafficChart.svg(traffic.perProvider()));
     html.append("<h2>Per provider and tenant (last ").append(TrafficMonitor.MINUTES).append(" min)</h2>")
         .append("<table id=\"traffic\"><tr><th>provider</th><th>tenant</th><th>events this minute</th><th>events last hour</th>"
@@ -61,6 +69,7 @@ final class Views {
           .append("</td></tr>");
     }
     html.append("</table>");
+    html.append(silenceTable(silence, now));
     html.append("<h2>Receivers</h2><table id=\"receivers\"><tr><th>metrics endpoint</th><th>spool depth (records)</th>"
         + "<th>oldest spooled (s)</th><th>quarantined</th><th>spool writable</th></tr>");
     for (ServiceMetrics.Scrape receiver : receivers) {
@@ -91,6 +100,27 @@ final class Views {
     return Html.page("Overview", html.append("</table>").toString());
   }
 
+  /** Every tenant the receivers heard from since they started, silent ones first. */
+  private static String silenceTable(List<TenantSilence.Row> rows, Instant now) {
+    StringBuilder html = new StringBuilder("<h2>Silence watchdog (the receivers')</h2><table id=\"silence\"><tr><th>provider</th>"
+        + "<th>tenant</th><th>state</th><th>last event</th><th>usual gap</th></tr>");
+    if (rows.isEmpty()) {
+      html.append("<tr><td colspan=\"5\" class=\"muted\">No tenant heard from since the receivers started.</td></tr>");
+    }
+    for (TenantSilence.Row row : rows) {
+      html.append("<tr data-provider=\"").append(esc(row.provider())).append("\" data-tenant=\"").append(esc(row.tenant()))
+          .append("\"").append(row.silent() ? " class=\"silent\"" : "").append("><td>").append(esc(row.provider())).append("</td><td>")
+          .append(esc(row.tenant())).append("</td><td class=\"state\">")
+          .append(row.silent() ? "<span class=\"bad\">silent</span>" : row.usualGap() == null ? "<span class=\"muted\">learning</span>"
+              : "<span class=\"ok\">ok</span>")
+          .append("</td><td class=\"last-event\">").append(Html.time(row.lastEvent())).append(" <span class=\"muted\">(")
+          .append(Html.ago(row.lastEvent(), now)).append(")</span></td><td class=\"usual-gap\">")
+          .append(row.usualGap() == null ? "<span class=\"muted\">not known yet</span>" : esc(Html.duration(row.usualGap())))
+          .append("</td></tr>");
+    }
+    return html.append("</table>").toString();
+  }
+
   static String search(String query, String since, Pages.Page<Search.Hit> page, String after) {
     StringBuilder html = new StringBuilder("<h1>Search: ").append(esc(query)).append("</h1>")
         .append("<form class=\"filters\" method=\"get\" action=\"/search\"><label>receive id, tenant or entity key<input name=\"q\" value=\"")
@@ -114,32 +144,31 @@ final class Views {
     return Html.page("Search", html.toString());
   }
 
-  static String trail(Trail trail) {
+  /** The trail as {@code ./pipeline trace} finds it: raw side, fetches and dead letters left, decoded canonical records right. */
+  static String trail(Trace.Result trail) {
     StringBuilder html = new StringBuilder("<h1>Trail of <span id=\"trail-id\">").append(esc(trail.id())).append("</span></h1>");
-    if (!trail.found()) {
-      html.append("<div class=\"error\" id=\"not-found\">");
-    } else {
-      html.append("<div class=\"notice\">");
-    }
-    trail.notes().forEach(note -> html.append(esc(note)).append("<br>"));
-    html.append("</div>");
+    html.append(trail.found() ? "<div class=\"notice\">" : "<div class=\"error\" id=\"not-found\">")
+        .append(esc(trail.heading())).append("<br>").append(esc(trail.summary())).append("</div>");
     if (trail.found()) {
       html.append("<div class=\"grid\"><section id=\"trail-raw\"><h2>Raw body, fetches and dead letters</h2>");
-      trail.entries().stream().filter(entry -> !entry.isCanonical()).forEach(entry -> html.append(card(entry)));
+      trail.steps().stream().filter(step -> step.kind() != Trace.Kind.CANONICAL).forEach(step -> html.append(card(step)));
       html.append("</section><section id=\"trail-canonical\"><h2>Canonical records (decoded)</h2>");
-      List<Trail.Entry> canonical = trail.entries().stream().filter(Trail.Entry::isCanonical).toList();
+      List<Trace.Step> canonical = trail.records(Trace.Kind.CANONICAL);
       if (canonical.isEmpty()) {
         html.append("<p class=\"muted\">None yet.</p>");
       }
-      canonical.forEach(entry -> html.append(card(entry)));
+      canonical.forEach(step -> html.append(card(step)));
       html.append("</section></div>");
     }
+    html.append("<details id=\"trail-scanned\"><summary>what was read</summary><pre>")
+        .append(esc(String.join("\n", trail.scanned()))).append("</pre></details>");
+    trail.problems().forEach(problem -> html.append("<p class=\"error\">").append(esc(problem)).append("</p>"));
     return Html.page("Trail", html.toString());
   }
 
-  private static String card(Trail.Entry entry) {
-    StringBuilder html = new StringBuilder("<div class=\"card\"><div class=\"label\">").append(esc(entry.label())).append("</div>");
-    JsonNode record = entry.record();
+  private static String card(Trace.Step step) {
+    StringBuilder html = new StringBuilder("<div class=\"card\"><div class=\"label\">").append(esc(step.label())).append("</div>");
+    JsonNode record = step.record();
     if (record != null) {
       html.append("<div class=\"muted\">").append(esc(record.path("timestamp").asText())).append(" · key ")
           .append(esc(record.path("key").asText())).append("</div><details><summary>headers</summary><pre>")
@@ -266,8 +295,8 @@ final class Views {
     }
     html.append("</table><h2>Progress</h2><pre id=\"replay-progress\">").append(esc(String.join("\n", job.progress()))).append("</pre>");
     String page = Html.page("Replay #" + job.id(), html.toString());
-    // While it runs the page reloads itself every two seconds.
-    return job.running() ? page.replace("<head>", "<head><meta http-equiv=\"refresh\" content=\"2\">") : page;
+    // While it runs the page reloads itself every second.
+    return job.running() ? page.replace("<head>", "<head><meta http-equiv=\"refresh\" content=\"1\">") : page;
   }
 
   private static String window(Operations.ReplayJob job) {

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import lat.pipeline.kafka.ConsumerLag;
 import lat.pipeline.normalizer.topology.NormalizationPath;
@@ -14,6 +16,9 @@ import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.apache.kafka.streams.errors.StreamsNotStartedException;
 
 /** Counts what the normalizer chose not to emit, and why: the figures an operator watches. */
 public final class NormalizerMetrics {
@@ -34,20 +39,27 @@ public final class NormalizerMetrics {
 
   /**
    * {@code normalizer_consumer_lag_records{topic}}: raw records not yet read, summed over the partitions
-   * this instance holds, from the stream threads' main consumers (not the restore or global ones).
+   * this instance holds, from the stream threads' main consumers only: those Kafka Streams names in its
+   * thread metadata ({@link ThreadMetadata#consumerClientId()}), not the restore or global ones (which
+   * may read a raw topic too, as a table's changelog), whatever their client ids look like.
    */
-  public void bindConsumerLag(Supplier<Map<MetricName, ? extends Metric>> streamsMetrics) {
+  public void bindConsumerLag(Supplier<Map<MetricName, ? extends Metric>> streamsMetrics, Supplier<Set<String>> mainConsumers) {
     for (String topic : LAGGING_TOPICS) {
       Gauge.builder("normalizer_consumer_lag_records", streamsMetrics,
-              metrics -> ConsumerLag.records(metrics.get(), topic, NormalizerMetrics::isMainConsumer))
+              metrics -> ConsumerLag.records(metrics.get(), topic, mainConsumers.get()::contains))
           .description("Raw records behind the end of the topic, over the partitions this instance holds")
           .tag("topic", topic)
           .register(registry);
     }
   }
 
-  private static boolean isMainConsumer(String clientId) {
-    return clientId.endsWith("-consumer") && !clientId.endsWith("-restore-consumer") && !clientId.endsWith("-global-consumer");
+  /** The client ids of the stream threads' main consumers; none while Kafka Streams is not started or has stopped. */
+  public static Set<String> mainConsumers(KafkaStreams streams) {
+    try {
+      return streams.metadataForLocalThreads().stream().map(ThreadMetadata::consumerClientId).collect(Collectors.toSet());
+    } catch (StreamsNotStartedException | IllegalStateException notRunning) {
+      return Set.of();
+    }
   }
 
   public void duplicate(String provider) {

@@ -1,6 +1,8 @@
 package lat.pipeline.tools.trace;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +11,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
@@ -47,6 +51,9 @@ import org.apache.kafka.common.TopicPartition;
  * </ol>
  * Raw records, fetch requests, resources and dead letters are keyed by tenant, so once the raw
  * record is found only the tenant's partition of those topics is read.
+ *
+ * <p>{@link #find} gives the trail as a {@link Result}: the command prints it ({@link #print}), the
+ * console renders it.
  */
 public final class Trace implements Command {
 
@@ -74,23 +81,100 @@ public final class Trace implements Command {
     this.options = options;
   }
 
-  /** One record of the trail, with what the line above its JSON says; a note alone when the record is null. */
-  private record Found(String label, ConsumerRecord<String, byte[]> record, RecordJson.Value value) {
-    static Found note(String text) {
-      return new Found(text, null, null);
+  /** What a step of the trail is. */
+  public enum Kind { RAW, FETCH_REQUEST, FETCHED_RESOURCE, CANONICAL, DEAD_LETTER, NOTE }
+
+  /**
+   * One step of the trail: a record, rendered as {@code tail} renders it, under the line that says
+   * what it is; or, for {@link Kind#NOTE}, that line alone (e.g. no fetched resource yet).
+   */
+  public record Step(Kind kind, String label, ObjectNode record) {
+    static Step note(String text) {
+      return new Step(Kind.NOTE, text, null);
+    }
+  }
+
+  /**
+   * What a trace found, which the command prints and the console shows.
+   *
+   * @param found false when no raw record has the id in the window
+   * @param steps the raw record(s), for Bsale the fetch request and resource, then the canonical
+   *     records and the dead letters
+   * @param scanned what was read, one line per group of partitions
+   * @param problems records of the trail's keys that could not be decoded
+   */
+  public record Result(String id, Instant receivedAt, Instant from, Instant to, Duration window, boolean found,
+                       List<Step> steps, List<String> scanned, List<String> problems) {
+
+    public List<Step> records(Kind kind) {
+      return steps.stream().filter(step -> step.kind() == kind).toList();
+    }
+
+    public String heading() {
+      return "Trace of " + id + ": received " + receivedAt + " (the id's time); reading " + from + " to " + to
+          + " (--window " + window.toString().substring(2).toLowerCase(Locale.ROOT) + ")";
+    }
+
+    /** Not found, nothing derived yet, or the counts. */
+    public String summary() {
+      if (!found) {
+        return "Not found: no raw record has ce_id " + id + " in "
+            + Topics.RAW.stream().map(Topic::name).collect(Collectors.joining(", ")) + " between " + from + " and " + to
+            + ". Check the id, or widen --window if the broker's clock or the receiver's spool held it back.";
+      }
+      int canonical = records(Kind.CANONICAL).size();
+      int deadLetters = records(Kind.DEAD_LETTER).size();
+      if (canonical == 0 && deadLetters == 0) {
+        return "Nothing derived from it yet: no canonical record and no dead letter up to " + to
+            + " (the normalizer may be stopped or behind, or a fetch still waiting; widen --window for later re-drives).";
+      }
+      return "Found " + records(Kind.RAW).size() + " raw record(s), " + canonical + " canonical record(s), "
+          + deadLetters + " dead letter(s).";
     }
   }
 
   @Override
   public int run(ToolsConfig config, PrintStream out, PrintStream err) {
+    Result result = find(config);
+    print(result, out, err);
+    return result.found() ? 0 : 1;
+  }
+
+  /** The trail as the command prints it: each step's line and its record as a JSON line, then what was read. */
+  public static void print(Result result, PrintStream out, PrintStream err) {
+    result.problems().forEach(problem -> err.println("pipeline: " + problem));
+    out.println(result.heading());
+    for (Step step : result.steps()) {
+      out.println(step.label());
+      if (step.record() != null) {
+        try {
+          out.println(RecordJson.JSON.writeValueAsString(step.record()));
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+      }
+    }
+    out.println(result.summary());
+    out.println("Scanned:");
+    result.scanned().forEach(line -> out.println("  " + line));
+  }
+
+  /** Finds the trail; reads only the window and, once the raw record is found, the tenant's partitions. */
+  public Result find(ToolsConfig config) {
+    try (RecordJson json = new RecordJson(config.schemaRegistry())) {
+      return find(config.kafka(), json);
+    }
+  }
+
+  /** As {@link #find(ToolsConfig)}, decoding with a {@link RecordJson} the caller keeps (the console's, shared by its pages). */
+  public Result find(KafkaClients kafka, RecordJson json) {
     String id = options.id().id();
     Instant from = options.id().receivedAt().minus(MARGIN);
     Instant to = options.id().receivedAt().plus(options.window());
-    out.println("Trace of " + id + ": received " + options.id().receivedAt() + " (the id's time); reading "
-        + from + " to " + to + " (--window " + options.window().toString().substring(2).toLowerCase() + ")");
     List<String> scanned = new ArrayList<>();
-    try (TopicScan scan = new TopicScan(config.kafka());
-         RecordJson json = new RecordJson(config.schemaRegistry())) {
+    List<String> problems = new ArrayList<>();
+    List<Step> trail = new ArrayList<>();
+    try (TopicScan scan = new TopicScan(kafka)) {
       Window window = new Window(scan, from, to, scanned);
 
       List<ConsumerRecord<String, byte[]>> raws = new ArrayList<>();
@@ -103,64 +187,46 @@ public final class Trace implements Command {
             }
           }, () -> !raws.isEmpty());
       if (raws.isEmpty()) {
-        out.println("Not found: no raw record has ce_id " + id + " in "
-            + Topics.RAW.stream().map(Topic::name).collect(Collectors.joining(", ")) + " between " + from + " and " + to
-            + ". Check the id, or widen --window if the broker's clock or the receiver's spool held it back.");
-        printScanned(out, scanned);
-        return 1;
+        return new Result(id, options.id().receivedAt(), from, to, options.window(), false, trail, scanned, problems);
       }
       ConsumerRecord<String, byte[]> raw = raws.get(0);
       String tenant = raw.key() != null ? raw.key() : RecordJson.header(raw, CloudEventHeaders.TENANT);
       String provider = raw.topic().substring(Topics.RAW_PREFIX.length());
       Set<String> sources = new HashSet<>();
-      List<Found> trail = new ArrayList<>();
       raws.forEach(r -> {
         sources.add(coordinates(r));
-        trail.add(new Found("raw record " + coordinates(r) + ", tenant " + tenant, r, json.value(r)));
+        trail.add(new Step(Kind.RAW, "raw record " + coordinates(r) + ", tenant " + tenant, json.render(r)));
       });
 
       if (raw.topic().equals(Topics.RAW_BSALE.name())) {
         traceBsaleFetch(window, id, tenant, sources, trail, json);
       }
 
-      List<Found> canonical = new ArrayList<>();
-      List<Found> deadLetters = new ArrayList<>();
+      List<Step> canonical = new ArrayList<>();
+      List<Step> deadLetters = new ArrayList<>();
       String keyPrefix = provider + ":" + tenant + ":";
       List<TopicPartition> derived = new ArrayList<>(window.tenantPartition(Topics.DLQ_NORMALIZER.name(), tenant));
       Topics.CANONICAL.forEach(t -> derived.addAll(scan.partitions(t.name())));
       window.read(Topics.DLQ_NORMALIZER.name() + " (the tenant's partition) and the canonical topics", derived, record -> {
         if (record.topic().equals(Topics.DLQ_NORMALIZER.name())) {
           if (id.equals(RecordJson.header(record, CloudEventHeaders.ID)) || sources.contains(deadLetterSource(record))) {
-            deadLetters.add(new Found("dead letter " + coordinates(record) + ", step "
+            deadLetters.add(new Step(Kind.DEAD_LETTER, "dead letter " + coordinates(record) + ", step "
                 + RecordJson.header(record, DeadLetterHeaders.STEP) + ": "
-                + RecordJson.header(record, DeadLetterHeaders.REASON), record, json.value(record)));
+                + RecordJson.header(record, DeadLetterHeaders.REASON), json.render(record)));
           }
         } else if (record.key() != null && record.key().startsWith(keyPrefix)) {
           RecordJson.Value value = json.value(record);
           if (value instanceof RecordJson.Value.Canonical decoded && derivedFrom(decoded, id, sources)) {
-            canonical.add(new Found("canonical record " + coordinates(record) + ", key " + record.key(), record, value));
+            canonical.add(new Step(Kind.CANONICAL, "canonical record " + coordinates(record) + ", key " + record.key(),
+                json.render(record, value)));
           } else if (value instanceof RecordJson.Value.Undecodable undecodable) {
-            err.println("pipeline: could not decode " + coordinates(record) + ": " + undecodable.error());
+            problems.add("could not decode " + coordinates(record) + ": " + undecodable.error());
           }
         }
       });
       trail.addAll(canonical);
       trail.addAll(deadLetters);
-      trail.forEach(found -> {
-        out.println(found.label());
-        if (found.record() != null) {
-          out.println(json.line(found.record(), found.value()));
-        }
-      });
-      if (canonical.isEmpty() && deadLetters.isEmpty()) {
-        out.println("Nothing derived from it yet: no canonical record and no dead letter up to " + to
-            + " (the normalizer may be stopped or behind, or a fetch still waiting; widen --window for later re-drives).");
-      } else {
-        out.println("Found " + raws.size() + " raw record(s), " + canonical.size() + " canonical record(s), "
-            + deadLetters.size() + " dead letter(s).");
-      }
-      printScanned(out, scanned);
-      return 0;
+      return new Result(id, options.id().receivedAt(), from, to, options.window(), true, trail, scanned, problems);
     }
   }
 
@@ -169,7 +235,7 @@ public final class Trace implements Command {
    * the one fetch that answered it with later notifications for the same resource (coalesced).
    */
   private static void traceBsaleFetch(
-      Window window, String id, String tenant, Set<String> sources, List<Found> trail, RecordJson json) {
+      Window window, String id, String tenant, Set<String> sources, List<Step> trail, RecordJson json) {
     List<ConsumerRecord<String, byte[]>> requests = new ArrayList<>();
     window.read(Topics.BSALE_FETCH_REQUESTS.name() + " (the tenant's partition)",
         window.tenantPartition(Topics.BSALE_FETCH_REQUESTS.name(), tenant), record -> {
@@ -178,13 +244,13 @@ public final class Trace implements Command {
           }
         });
     if (requests.isEmpty()) {
-      trail.add(Found.note("no fetch request: the notification was not parsed (see its dead letter) or was a redelivery"
+      trail.add(Step.note("no fetch request: the notification was not parsed (see its dead letter) or was a redelivery"
           + " of one already requested (deduplicated by delivery id)"));
       return;
     }
     ConsumerRecord<String, byte[]> request = requests.get(0);
-    trail.add(new Found("fetch request " + coordinates(request) + ", delivery id "
-        + RecordJson.header(request, BsaleResources.DELIVERY_ID), request, json.value(request)));
+    trail.add(new Step(Kind.FETCH_REQUEST, "fetch request " + coordinates(request) + ", delivery id "
+        + RecordJson.header(request, BsaleResources.DELIVERY_ID), json.render(request)));
     JsonNode notification = parse(request.value());
     List<ConsumerRecord<String, byte[]>> own = new ArrayList<>();
     List<ConsumerRecord<String, byte[]>> coalesced = new ArrayList<>();
@@ -202,14 +268,14 @@ public final class Trace implements Command {
         });
     List<ConsumerRecord<String, byte[]>> resources = own.isEmpty() ? coalesced : own;
     if (resources.isEmpty()) {
-      trail.add(Found.note("no fetched resource yet: the fetcher may be behind, waiting on Bsale, or the company parked"));
+      trail.add(Step.note("no fetched resource yet: the fetcher may be behind, waiting on Bsale, or the company parked"));
     }
     for (ConsumerRecord<String, byte[]> resource : resources) {
       sources.add(coordinates(resource));
-      trail.add(new Found("fetched resource " + coordinates(resource) + ", status "
+      trail.add(new Step(Kind.FETCHED_RESOURCE, "fetched resource " + coordinates(resource) + ", status "
           + parse(resource.value()).path(BsaleResources.STATUS).asText("?")
           + (own.isEmpty() ? " (coalesced: one fetch answered this and later notifications for the resource)" : ""),
-          resource, json.value(resource)));
+          json.render(resource)));
     }
   }
 
@@ -244,11 +310,6 @@ public final class Trace implements Command {
     } catch (IOException e) {
       return RecordJson.JSON.missingNode();
     }
-  }
-
-  private static void printScanned(PrintStream out, List<String> scanned) {
-    out.println("Scanned:");
-    scanned.forEach(line -> out.println("  " + line));
   }
 
   /** Reads partitions between the trace's times and notes what it read. */

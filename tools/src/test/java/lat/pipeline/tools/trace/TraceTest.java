@@ -82,6 +82,10 @@ class TraceTest {
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains("Not found: no raw record has ce_id " + id).contains("Scanned:");
+    Trace.Result result = new Trace(Trace.Options.parse(new String[] {id})).find(TestPipeline.config());
+    assertThat(result.found()).isFalse();
+    assertThat(result.steps()).isEmpty();
+    assertThat(result.summary()).startsWith("Not found: no raw record has ce_id " + id);
     assertThatThrownBy(() -> Trace.Options.parse(new String[] {"not-an-id"}))
         .isInstanceOf(CommandLine.UsageException.class).hasMessageContaining("not a receive id");
     assertThatThrownBy(() -> Trace.Options.parse(new String[] {"3f2504e0-4f89-41d3-9a0c-0305e82c3301"}))
@@ -104,6 +108,16 @@ class TraceTest {
     assertThat(deadLetter.get("valueEncoding").asText()).isEqualTo("base64");
     assertThat(under(run, "raw record ").get("headers").get("ce_id").asText()).isEqualTo(id);
     assertThat(has(run, "canonical record ")).isFalse();
+
+    // The library API the console renders: the same trail, typed.
+    Trace.Result result = new Trace(Trace.Options.parse(new String[] {id})).find(TestPipeline.config());
+    assertThat(result.found()).isTrue();
+    assertThat(result.records(Trace.Kind.RAW)).singleElement()
+        .satisfies(raw -> assertThat(raw.record().get("headers").get("ce_id").asText()).isEqualTo(id));
+    assertThat(result.records(Trace.Kind.DEAD_LETTER)).singleElement()
+        .satisfies(dead -> assertThat(dead.record().get("deadLetter").get("step").asText()).isEqualTo("parse"));
+    assertThat(result.records(Trace.Kind.CANONICAL)).isEmpty();
+    assertThat(result.summary()).isEqualTo("Found 1 raw record(s), 0 canonical record(s), 1 dead letter(s).");
   }
 
   @Test
