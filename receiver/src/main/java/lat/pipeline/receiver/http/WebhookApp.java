@@ -68,7 +68,6 @@ public final class WebhookApp {
             http.setHeaderCacheCaseSensitive(true);
           });
           javalin.jetty.modifyServer(server -> {
-            // Graceful stop: in-flight requests get this long to be answered.
             server.setStopTimeout(STOP_TIMEOUT.toMillis());
             server.addBean(new ConnectionLimit(limits.maxConnections(), server));
             // Javalin adds its connector just before it starts the server.
@@ -114,9 +113,10 @@ public final class WebhookApp {
 
   /**
    * Slow-loris: a connection whose bytes stop for {@code idleTimeout}, within a request or between
-   * two, is closed. Set on the connector, not as HttpConfiguration's per-request idle timeout: a
-   * request that completes during a stop would put that one back over the stop's short one, and
-   * its keep-alive connection would hold the stop up for the full idle timeout.
+   * two, is closed. On the connector, not as HttpConfiguration's idle timeout: Jetty swaps that one
+   * in for each request and puts the connection's own back when the request completes, also over
+   * the short one a stop has set meanwhile, and that keep-alive connection then held the stop up
+   * to its stop timeout.
    */
   private static void limitIdleTime(AbstractConnector connector, Duration idleTimeout) {
     connector.setIdleTimeout(idleTimeout.toMillis());
