@@ -93,7 +93,12 @@ public final class CanonicalRegistry {
       String subject = topic.name() + "-value";
       Schema schema = Topics.valueSchemaOf(topic);
       send("POST", "/subjects/" + subject + "/versions", JSON.writeValueAsString(Map.of("schema", schema.toString())), authorization);
-      send("PUT", "/config/" + subject, "{\"compatibility\":\"BACKWARD\"}", authorization);
+      String rule = "{\"compatibility\":\"BACKWARD\"}";
+      // 409: another instance starting at the same moment created the rule first; now it exists,
+      // setting it again is an update.
+      if (send("PUT", "/config/" + subject, rule, authorization, 409) == 409) {
+        send("PUT", "/config/" + subject, rule, authorization);
+      }
     }
   }
 
@@ -129,6 +134,12 @@ public final class CanonicalRegistry {
 
   private void send(String method, String path, String json, Optional<String> authorization)
       throws IOException, InterruptedException {
+    send(method, path, json, authorization, 200);
+  }
+
+  /** Sends, and answers the status: a 2xx, or {@code tolerated}; any other status is an error. */
+  private int send(String method, String path, String json, Optional<String> authorization, int tolerated)
+      throws IOException, InterruptedException {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(confluentCompatibleUrl() + path))
         .timeout(Duration.ofSeconds(10))
         .header("Content-Type", "application/vnd.schemaregistry.v1+json")
@@ -141,8 +152,9 @@ public final class CanonicalRegistry {
               : security.oauthClientId().isPresent() ? RegistrySecurity.OAUTH_CLIENT_ID + " and " + RegistrySecurity.OAUTH_CLIENT_SECRET_FILE
               : RegistrySecurity.USERNAME + " and " + RegistrySecurity.PASSWORD_FILE + " (none set)"));
     }
-    if (response.statusCode() / 100 != 2) {
+    if (response.statusCode() / 100 != 2 && response.statusCode() != tolerated) {
       throw new IOException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
     }
+    return response.statusCode();
   }
 }
