@@ -1,7 +1,6 @@
 package lat.pipeline.fetcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,11 +12,9 @@ import lat.pipeline.fetcher.client.BsaleRequests;
 import lat.pipeline.fetcher.client.BsaleResponse;
 import lat.pipeline.fetcher.coalesce.PendingFetch;
 import lat.pipeline.fetcher.limits.CompanyLimits;
+import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.Topic;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Fetches one resource (and, for a document, every page of its lines) under the company's limits
@@ -132,7 +129,7 @@ final class ResourceFetcher {
       if (!response.ok()) {
         return CompletableFuture.completedFuture(new Page(path, response.status(), lines));
       }
-      JsonNode page = Envelopes.json(response.body());
+      JsonNode page = BsaleResources.answer(response.body());
       JsonNode items = page.path("items");
       items.forEach(lines::add);
       int count = page.path("count").asInt(0);
@@ -154,17 +151,11 @@ final class ResourceFetcher {
 
   private CompletableFuture<Outcome> write(FetchRequest request, String path, int status, byte[] body,
       List<JsonNode> details, List<String> actions, String error) {
-    byte[] envelope = Envelopes.envelope(request, path, status, Instant.now(), body, details, actions, error);
-    RecordHeaders headers = new RecordHeaders();
-    for (Header header : request.headers()) {
-      if (!header.key().equals("content-type")) {
-        headers.add(header.key(), header.value());
-      }
-    }
-    headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+    BsaleResources.Envelope envelope = BsaleResources.Envelope.of(request.notification(), path, status, Instant.now(),
+        BsaleResources.answer(body), details, actions, error);
     CompletableFuture<Outcome> written = new CompletableFuture<>();
     producer.send(
-        new ProducerRecord<>(resources.name(), null, request.tenant(), envelope, headers),
+        BsaleResources.record(resources, request.tenant(), request.headers(), envelope),
         (metadata, exception) -> {
           if (exception != null) {
             written.completeExceptionally(exception);

@@ -9,7 +9,7 @@ import lat.pipeline.config.Env;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
-import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.schemas.CanonicalRegistry;
 import lat.pipeline.schemas.Topics;
 

@@ -9,6 +9,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.schemas.FetchRequests;
+import lat.pipeline.schemas.UnreadableRecord;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Metadata;
 import lat.pipeline.schemas.canonical.Price;
@@ -115,12 +116,14 @@ public final class NormalizationPath {
   }
 
   public Outcome normalize(RawRecord raw, State state) {
-    Optional<RawEvent> event = RawRecords.toRawEvent(mapper.provider(), raw.headers(), raw.timestamp(),
-        raw.topic(), raw.partition(), raw.offset(), raw.value());
-    if (event.isEmpty()) {
-      return new DeadLetter(STEP_HEADERS, "The record has no tenant header");
+    RawEvent event;
+    try {
+      event = RawEvents.of(mapper.provider(), raw.headers(), raw.timestamp(),
+          raw.topic(), raw.partition(), raw.offset(), raw.value());
+    } catch (UnreadableRecord e) {
+      return new DeadLetter(STEP_HEADERS, e.getMessage());
     }
-    MappingResult result = mapper.map(event.get());
+    MappingResult result = mapper.map(event);
     if (result instanceof MappingResult.Failed failed) {
       return new DeadLetter(failed.step(), failed.reason());
     }
@@ -128,7 +131,7 @@ public final class NormalizationPath {
     if (mapped.isEmpty()) {
       return new DeadLetter(MappingResult.Failed.MAP, "The " + mapper.provider() + " mapper produced no record");
     }
-    Step step = new Step(event.get(), raw.timestamp(), state);
+    Step step = new Step(event, raw.timestamp(), state);
     for (CanonicalRecord record : mapped) {
       List<String> unknown = join.isEmpty() ? List.of() : unknownVariants(record, state);
       if (unknown.isEmpty()) {
