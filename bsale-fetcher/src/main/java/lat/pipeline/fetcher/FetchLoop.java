@@ -18,6 +18,7 @@ import lat.pipeline.fetcher.coalesce.Coalescer;
 import lat.pipeline.fetcher.coalesce.PendingFetch;
 import lat.pipeline.fetcher.limits.CompanyLimits;
 import lat.pipeline.fetcher.parking.ParkingLot;
+import lat.pipeline.fetcher.request.FetchRequest;
 import lat.pipeline.kafka.ConsumerLag;
 import lat.pipeline.schemas.UnreadableRecord;
 import org.apache.kafka.clients.consumer.Consumer;

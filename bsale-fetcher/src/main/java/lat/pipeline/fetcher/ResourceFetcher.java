@@ -12,6 +12,7 @@ import lat.pipeline.fetcher.client.BsaleRequests;
 import lat.pipeline.fetcher.client.BsaleResponse;
 import lat.pipeline.fetcher.coalesce.PendingFetch;
 import lat.pipeline.fetcher.limits.CompanyLimits;
+import lat.pipeline.fetcher.request.FetchRequest;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.Topic;
 import org.apache.kafka.clients.producer.Producer;

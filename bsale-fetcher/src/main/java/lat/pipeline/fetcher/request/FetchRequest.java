@@ -1,4 +1,4 @@
-package lat.pipeline.fetcher;
+package lat.pipeline.fetcher.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
