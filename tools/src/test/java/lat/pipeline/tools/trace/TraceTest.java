@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import lat.pipeline.dev.bsale.BsaleCatalog;
@@ -20,6 +21,7 @@ import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.dev.testing.TopicRecords;
 import lat.pipeline.receiver.durability.EventIds;
+import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topics;
 import lat.pipeline.tools.CommandLine;
@@ -27,9 +29,6 @@ import lat.pipeline.tools.RecordJson;
 import lat.pipeline.tools.TestPipeline;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -159,16 +158,12 @@ class TraceTest {
   private static void writeFetchedResource(ConsumerRecord<String, byte[]> request, JsonNode notification, int coalesced,
       String path) throws Exception {
     BsaleCatalog.Answer answer = BsaleCatalog.answer(path);
-    ObjectNode envelope = RecordJson.JSON.createObjectNode();
-    envelope.set("notification", notification);
-    envelope.put("request", path);
-    envelope.put("status", answer.status());
-    envelope.put("fetchedAt", Instant.now().toString());
-    envelope.set("body", RecordJson.JSON.readTree(answer.body()));
-    envelope.put("coalesced", coalesced);
-    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Map.of(), new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.RAW_BSALE_RESOURCES.name(), null, request.key(),
-          RecordJson.JSON.writeValueAsBytes(envelope), request.headers())).get();
+    BsaleResources.Envelope envelope = BsaleResources.Envelope.of(notification, path, answer.status(), Instant.now(),
+        BsaleResources.answer(answer.body().getBytes(StandardCharsets.UTF_8)), null,
+        Collections.nCopies(coalesced + 1, notification.get("action").asText()), null);
+    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Topics.RAW_BSALE_RESOURCES, Map.of())) {
+      producer.send(BsaleResources.record(Topics.RAW_BSALE_RESOURCES, request.key(), request.headers(), envelope)).get();
     }
   }
+
 }
