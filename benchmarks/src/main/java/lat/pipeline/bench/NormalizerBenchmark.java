@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,7 +25,7 @@ import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.NormalizerService;
 import lat.pipeline.receiver.ReceiverConfig;
 import lat.pipeline.receiver.ReceiverService;
-import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topics;
 import lat.pipeline.schemas.canonical.Customer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,13 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code ./pipeline bench normalizer}: the normalizer's events/s over a backlog of raw events (each
@@ -94,15 +89,11 @@ public final class NormalizerBenchmark {
   }
 
   private static long produceBacklog(KafkaClients kafka, int events) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = kafka.producer(
-        Map.of(ProducerConfig.LINGER_MS_CONFIG, 20), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer = kafka.producer(Topics.RAW_ALEGRA, Map.of(ProducerConfig.LINGER_MS_CONFIG, 20))) {
       for (int i = 0; i < events; i++) {
         String tenant = "bench" + (i % 8);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        headers.add(CloudEventHeaders.TYPE, "alegra.webhook".getBytes(StandardCharsets.UTF_8));
-        headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
-        producer.send(new ProducerRecord<>(Topics.RAW_ALEGRA.name(), null, tenant, client(i), headers));
+        producer.send(RawRecords.record(Topics.RAW_ALEGRA, new RawRecords.Raw(UUID.randomUUID().toString(), "alegra", tenant,
+            "alegra.webhook", Instant.now(), "application/json", false, Map.of(), client(i))));
       }
       producer.flush();
     }
@@ -145,9 +136,7 @@ public final class NormalizerBenchmark {
   private static long[] endToEndLatencies(KafkaClients kafka, int receiverPort, int requests) throws Exception {
     Map<String, Long> answeredAt = new ConcurrentHashMap<>();
     List<Long> latencies = new ArrayList<>();
-    try (KafkaConsumer<String, Customer> consumer = kafka.consumer(
-        consumerConfig("read_committed"), Topics.CANONICAL_CUSTOMERS.keySerde().deserializer(),
-        Topics.CANONICAL_CUSTOMERS.valueSerde().deserializer())) {
+    try (KafkaConsumer<String, Customer> consumer = kafka.consumer(Topics.CANONICAL_CUSTOMERS, consumerConfig("read_committed"))) {
       consumer.subscribe(List.of(Topics.CANONICAL_CUSTOMERS.name()));
       consumer.poll(Duration.ofSeconds(2));
       consumer.seekToEnd(consumer.assignment());
@@ -186,7 +175,7 @@ public final class NormalizerBenchmark {
   }
 
   private static KafkaConsumer<String, byte[]> consumer(KafkaClients kafka, String isolation) {
-    return kafka.consumer(consumerConfig(isolation), new StringDeserializer(), new ByteArrayDeserializer());
+    return kafka.bytesConsumer(consumerConfig(isolation));
   }
 
   private static Map<String, Object> consumerConfig(String isolation) {

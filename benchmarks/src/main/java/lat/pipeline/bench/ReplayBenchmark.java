@@ -15,26 +15,21 @@ import lat.pipeline.dev.Ports;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.registry.RegistryProcess;
 import lat.pipeline.kafka.KafkaClients;
-import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TenantSettings;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.normalizer.replay.Replay;
 import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.provisioning.TopicProvisioner;
 import lat.pipeline.provisioning.TopicSettings;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code ./pipeline bench replay}: replay events/s and peak heap over a raw topic of 1,000,000
@@ -96,22 +91,19 @@ public final class ReplayBenchmark {
   }
 
   private static void produce(KafkaClients kafka, int events) {
-    try (KafkaProducer<String, byte[]> producer = kafka.producer(
-        Map.of(ProducerConfig.LINGER_MS_CONFIG, 20), new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer = kafka.producer(Topics.RAW_NINOX, Map.of(ProducerConfig.LINGER_MS_CONFIG, 20))) {
       for (int i = 0; i < events; i++) {
         String tenant = "bench" + (i % TENANTS);
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(CloudEventHeaders.ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-        headers.add(CloudEventHeaders.TENANT, tenant.getBytes(StandardCharsets.UTF_8));
         String body = "{\"articuloId\":" + i + ",\"eliminado\":true}";
-        producer.send(new ProducerRecord<>(Topics.RAW_NINOX.name(), null, tenant, body.getBytes(StandardCharsets.UTF_8), headers));
+        producer.send(RawRecords.record(Topics.RAW_NINOX, new RawRecords.Raw(UUID.randomUUID().toString(), "ninox", tenant,
+            CloudEventHeaders.defaultType("ninox"), Instant.now(), "application/json", false, Map.of(),
+            body.getBytes(StandardCharsets.UTF_8))));
       }
     }
   }
 
   private static long readAll(KafkaClients kafka) {
-    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(
-        Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000), new StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(Topics.RAW_NINOX, Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000))) {
       var partitions = consumer.partitionsFor(Topics.RAW_NINOX.name()).stream()
           .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
       consumer.assign(partitions);

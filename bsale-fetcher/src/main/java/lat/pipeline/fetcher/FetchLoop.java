@@ -18,8 +18,9 @@ import lat.pipeline.fetcher.coalesce.Coalescer;
 import lat.pipeline.fetcher.coalesce.PendingFetch;
 import lat.pipeline.fetcher.limits.CompanyLimits;
 import lat.pipeline.fetcher.parking.ParkingLot;
-import lat.pipeline.schemas.FetchRequests;
+import lat.pipeline.fetcher.request.FetchRequest;
 import lat.pipeline.kafka.ConsumerLag;
+import lat.pipeline.schemas.UnreadableRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -159,7 +160,7 @@ final class FetchLoop implements Runnable, ConsumerRebalanceListener {
     FetchRequest request;
     try {
       request = FetchRequest.from(record, now);
-    } catch (FetchRequests.Unreadable e) {
+    } catch (UnreadableRecord e) {
       deadLetter(record, "decode", "Not a fetch request: " + e.getMessage());
       return;
     }

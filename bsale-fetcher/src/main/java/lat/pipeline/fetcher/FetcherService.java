@@ -88,10 +88,8 @@ public final class FetcherService implements AutoCloseable {
     scheduler = Executors.newScheduledThreadPool(1, daemon("bsale-limits"));
     BsaleClient client = new BsaleClient(config.apiUrl(), config.requestTimeout(), httpExecutor);
     CompanyLimits limits = new CompanyLimits(config.limits(), scheduler);
-    producer = kafka.producer(producerProperties(), topics.resources().keySerde().serializer(),
-        topics.resources().valueSerde().serializer());
-    KafkaConsumer<String, byte[]> consumer = kafka.consumer(consumerProperties(),
-        topics.requests().keySerde().deserializer(), topics.requests().valueSerde().deserializer());
+    producer = kafka.producer(List.of(topics.resources(), topics.deadLetters()), producerProperties());
+    KafkaConsumer<String, byte[]> consumer = kafka.consumer(topics.requests(), consumerProperties());
     producerMetrics = new KafkaClientMetrics(producer);
     producerMetrics.bindTo(registry);
     consumerMetrics = new KafkaClientMetrics(consumer);

@@ -1,8 +1,9 @@
 package lat.pipeline.fetcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,11 +18,10 @@ import lat.pipeline.fetcher.client.BsaleRequests;
 import lat.pipeline.fetcher.client.BsaleResponse;
 import lat.pipeline.fetcher.coalesce.PendingFetch;
 import lat.pipeline.fetcher.limits.CompanyLimits;
+import lat.pipeline.fetcher.request.FetchRequest;
+import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.Topic;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Fetches one resource (and, for a document, every page of its lines; for a product, every page of
@@ -41,6 +41,7 @@ final class ResourceFetcher {
     record Unavailable(String reason) implements Outcome {}
   }
 
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String VARIANTS = "variants";
   private static final String ITEMS = "items";
   private static final String COUNT = "count";
@@ -98,7 +99,7 @@ final class ResourceFetcher {
             new ArrayList<>()).thenApply(page -> completed(response, page, page.lines(), "details"));
       }
       if (response.ok() && request.topic().equals("product")) {
-        ObjectNode product = Envelopes.json(response.body()) instanceof ObjectNode object ? object : null;
+        ObjectNode product = BsaleResources.answer(response.body()) instanceof ObjectNode object ? object : null;
         JsonNode variants = product == null ? null : product.path(VARIANTS);
         if (variants != null && variants.path(ITEMS).isArray()
             && variants.path(ITEMS).size() > 0 && variants.path(ITEMS).size() < variants.path(COUNT).asInt(0)) {
@@ -134,8 +135,16 @@ final class ResourceFetcher {
     variants.put("offset", 0);
     variants.set(ITEMS, variants.arrayNode().addAll(byId.values()));
     variants.putNull("next");
-    return new Fetched(fetched.status(), Envelopes.bytes(product), null, null);
+    return new Fetched(fetched.status(), bytes(product), null, null);
   }
+  private static byte[] bytes(JsonNode tree) {
+    try {
+      return JSON.writeValueAsBytes(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serializes", e);
+    }
+  }
+
   /** Throws {@link CompanyUnavailable} for an answer that says nothing about the resource. */
   private static void requireAvailable(int status, String request) {
     String reason = switch (status) {
@@ -177,7 +186,7 @@ final class ResourceFetcher {
       if (!response.ok()) {
         return CompletableFuture.completedFuture(new Page(path, response.status(), items));
       }
-      JsonNode page = Envelopes.json(response.body());
+      JsonNode page = BsaleResources.answer(response.body());
       JsonNode pageItems = page.path(ITEMS);
       pageItems.forEach(items::add);
       int count = page.path(COUNT).asInt(0);
@@ -199,17 +208,11 @@ final class ResourceFetcher {
 
   private CompletableFuture<Outcome> write(FetchRequest request, String path, int status, byte[] body,
       List<JsonNode> details, List<String> actions, String error) {
-    byte[] envelope = Envelopes.envelope(request, path, status, Instant.now(), body, details, actions, error);
-    RecordHeaders headers = new RecordHeaders();
-    for (Header header : request.headers()) {
-      if (!header.key().equals("content-type")) {
-        headers.add(header.key(), header.value());
-      }
-    }
-    headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+    BsaleResources.Envelope envelope = BsaleResources.Envelope.of(request.notification(), path, status, Instant.now(),
+        BsaleResources.answer(body), details, actions, error);
     CompletableFuture<Outcome> written = new CompletableFuture<>();
     producer.send(
-        new ProducerRecord<>(resources.name(), null, request.tenant(), envelope, headers),
+        BsaleResources.record(resources, request.tenant(), request.headers(), envelope),
         (metadata, exception) -> {
           if (exception != null) {
             written.completeExceptionally(exception);

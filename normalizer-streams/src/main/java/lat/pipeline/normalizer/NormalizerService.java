@@ -14,7 +14,7 @@ import lat.pipeline.kafka.KafkaAccessException;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.dlq.DeadLetterExceptionHandler;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
-import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.normalizer.topology.NormalizerTopology;
 import lat.pipeline.ops.HealthServer;
 import lat.pipeline.kafka.CanonicalRegistry;

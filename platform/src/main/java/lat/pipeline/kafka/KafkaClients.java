@@ -3,6 +3,7 @@ package lat.pipeline.kafka;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -11,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import lat.pipeline.config.KafkaSecurity;
+import lat.pipeline.schemas.Topic;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -22,8 +24,12 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,10 +90,53 @@ public final class KafkaClients {
     return properties;
   }
 
+  /** A producer for {@code topic}, with the topic's serializers. */
+  public <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic, Map<String, ?> own) {
+    return producer(own, topic.keySerde().serializer(), topic.valueSerde().serializer());
+  }
+
+  /** One producer for topics of one format (every raw topic, say), with their serializers. */
+  public <K, V> KafkaProducer<K, V> producer(List<Topic<K, V>> topics, Map<String, ?> own) {
+    Topic<K, V> first = topics.get(0);
+    for (Topic<K, V> topic : topics) {
+      if (topic.keySerde().getClass() != first.keySerde().getClass()
+          || topic.valueSerde().getClass() != first.valueSerde().getClass()) {
+        throw new IllegalArgumentException(topic.name() + " is not of the format of " + first.name());
+      }
+    }
+    return producer(first, own);
+  }
+
+  /**
+   * A producer that writes records already encoded, key as text and value as bytes: for writers of
+   * several formats that encode each record with its topic's codec or serde (replay, re-drive).
+   */
+  public KafkaProducer<String, byte[]> bytesProducer(Map<String, ?> own) {
+    return producer(own, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /**
+   * A consumer for {@code topic}, with the topic's deserializers; it may read other topics of the same
+   * format too (every raw topic, say).
+   */
+  public <K, V> KafkaConsumer<K, V> consumer(Topic<K, V> topic, Map<String, ?> own) {
+    return consumer(own, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+  }
+
+  /**
+   * A consumer that takes any topic's records as they lie, key as text and value as bytes: for readers
+   * of several formats that decode each record with its topic's codec (the tools, the console).
+   */
+  public KafkaConsumer<String, byte[]> bytesConsumer(Map<String, ?> own) {
+    return consumer(own, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** A producer with serializers of its own: for a topic that has no {@link Topic} descriptor (tests' own topics). */
   public <K, V> KafkaProducer<K, V> producer(Map<String, ?> own, Serializer<K> keys, Serializer<V> values) {
     return new KafkaProducer<>(config(own), keys, values);
   }
 
+  /** A consumer with deserializers of its own, like {@link #producer(Map, Serializer, Serializer)}. */
   public <K, V> KafkaConsumer<K, V> consumer(Map<String, ?> own, Deserializer<K> keys, Deserializer<V> values) {
     return new KafkaConsumer<>(config(own), keys, values);
   }

@@ -1,9 +1,9 @@
 package lat.pipeline.schemas;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * The value of {@link Topics#BSALE_FETCH_REQUESTS}: a Bsale notification parsed once, by the
@@ -18,8 +18,6 @@ import java.io.IOException;
  */
 public final class FetchRequests {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private FetchRequests() {}
 
   /**
@@ -32,15 +30,15 @@ public final class FetchRequests {
   public record Request(String tenant, String companyId, String topic, String resourceId, String scope, long send,
       String deliveryId, JsonNode notification) {}
 
-  /** Why a value is not a fetch request; the message is safe to log and to put in a dead letter. */
-  public static final class Unreadable extends Exception {
-    public Unreadable(String message) {
-      super(message, null, false, false);
-    }
+  /** The headers of a request's record: those of the raw record it comes from, plus its {@link BsaleResources#DELIVERY_ID}. */
+  public static Headers headers(Headers raw, Request request) {
+    Headers headers = new RecordHeaders(raw.toArray());
+    BsaleResources.putDeliveryId(headers, request.deliveryId());
+    return headers;
   }
 
   public static byte[] encode(Request request) {
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = JsonValues.JSON.createObjectNode();
     node.put("tenant", request.tenant());
     node.put("cpnId", request.companyId());
     node.put("topic", request.topic());
@@ -49,40 +47,29 @@ public final class FetchRequests {
     node.put("send", request.send());
     node.put("deliveryId", request.deliveryId());
     node.set("notification", request.notification());
-    try {
-      return JSON.writeValueAsBytes(node);
-    } catch (IOException e) {
-      throw new IllegalStateException("a JSON tree always serializes", e);
-    }
+    return JsonValues.bytes(node);
   }
 
-  public static Request decode(byte[] value) throws Unreadable {
-    JsonNode node;
-    try {
-      node = value == null ? null : JSON.readTree(value);
-    } catch (IOException e) {
-      throw new Unreadable("not JSON");
-    }
-    if (node == null || !node.isObject()) {
-      throw new Unreadable("not a JSON object");
-    }
+  /** @throws UnreadableRecord when it is not a fetch request, saying what is missing */
+  public static Request decode(byte[] value) throws UnreadableRecord {
+    JsonNode node = JsonValues.object(value);
     JsonNode notification = node.path("notification");
     if (!notification.isObject()) {
-      throw new Unreadable("no notification object");
+      throw new UnreadableRecord("no notification object");
     }
     JsonNode send = node.path("send");
     if (!send.canConvertToLong()) {
-      throw new Unreadable("send is not a number");
+      throw new UnreadableRecord("send is not a number");
     }
     return new Request(required(node, "tenant"), required(node, "cpnId"), required(node, "topic"),
         required(node, "resourceId"), optional(node, "scope"), send.asLong(), required(node, "deliveryId"),
         notification);
   }
 
-  private static String required(JsonNode node, String field) throws Unreadable {
+  private static String required(JsonNode node, String field) throws UnreadableRecord {
     String text = optional(node, field);
     if (text == null) {
-      throw new Unreadable("no " + field);
+      throw new UnreadableRecord("no " + field);
     }
     return text;
   }

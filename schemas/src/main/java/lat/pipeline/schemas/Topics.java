@@ -19,7 +19,10 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Every topic of the pipeline, declared once. Raw topics are named after their provider
- * ({@code raw.<provider>}): adding a provider means adding one line to {@link #RAW}.
+ * ({@code raw.<provider>}): adding a provider means adding one line to {@link #RAW}. Beside each
+ * topic's descriptor, one codec writes and reads its records ({@link RawRecords}, {@link
+ * BsaleResources}, {@link FetchRequests}, {@link DeadLetterHeaders}; canonical values through their
+ * Avro serde), and {@code KafkaClients} builds every client from the descriptor's serdes.
  */
 public final class Topics {
 
@@ -33,11 +36,11 @@ public final class Topics {
   public static final Topic<String, byte[]> RAW_BSALE = raw("bsale");
   public static final Topic<String, byte[]> RAW_NINOX = raw("ninox");
 
-  /** One raw topic per provider that calls our webhook URLs. */
+  /** One raw topic per provider that calls our webhook URLs; their records are written and read with {@link RawRecords}. */
   public static final List<Topic<String, byte[]>> RAW =
       List.of(RAW_OBUMA, RAW_ALEGRA, RAW_BSALE, RAW_NINOX);
 
-  /** What the fetcher got from the Bsale API, with the notification it answers. */
+  /** What the fetcher got from the Bsale API, with the notification it answers: {@link BsaleResources}. */
   public static final Topic<String, byte[]> RAW_BSALE_RESOURCES =
       new Topic<>("raw.bsale.resources", Topic.Role.RAW, KEYS, BYTES);
 
@@ -49,7 +52,10 @@ public final class Topics {
   public static final Topic<String, byte[]> BSALE_FETCH_REQUESTS =
       new Topic<>("bsale.fetch-requests", Topic.Role.WORK, KEYS, BYTES);
 
-  /** What the normalizer or the Bsale fetcher could not process: original bytes and headers, reason and step. */
+  /**
+   * What the normalizer or the Bsale fetcher could not process: original bytes and headers, reason
+   * and step ({@link DeadLetterHeaders}).
+   */
   public static final Topic<String, byte[]> DLQ_NORMALIZER =
       new Topic<>("dlq.normalizer", Topic.Role.DEAD_LETTER, KEYS, BYTES);
 

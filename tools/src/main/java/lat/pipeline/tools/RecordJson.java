@@ -93,14 +93,13 @@ public final class RecordJson implements AutoCloseable {
     for (Header header : record.headers()) {
       headers.put(header.key(), header.value() == null ? null : textOrBase64(header.value()));
     }
-    if (record.headers().lastHeader(DeadLetterHeaders.STEP) != null) {
+    DeadLetterHeaders.read(record.headers()).ifPresent(letter -> {
       ObjectNode deadLetter = json.putObject("deadLetter");
-      deadLetter.put("step", header(record, DeadLetterHeaders.STEP));
-      deadLetter.put("reason", header(record, DeadLetterHeaders.REASON));
-      deadLetter.put("source", header(record, DeadLetterHeaders.SOURCE_TOPIC) + "/"
-          + header(record, DeadLetterHeaders.SOURCE_PARTITION) + "/" + header(record, DeadLetterHeaders.SOURCE_OFFSET));
-      deadLetter.put("failedAt", header(record, DeadLetterHeaders.FAILED_AT));
-    }
+      deadLetter.put("step", letter.step());
+      deadLetter.put("reason", letter.reason());
+      deadLetter.put("source", letter.source());
+      deadLetter.put("failedAt", letter.failedAt() == null ? null : letter.failedAt().toString());
+    });
     if (value instanceof Value.Canonical decoded) {
       json.put("valueEncoding", "avro");
       json.set("value", AvroJson.toJson(decoded.record()));
@@ -123,12 +122,6 @@ public final class RecordJson implements AutoCloseable {
 
   public String line(ConsumerRecord<String, byte[]> record) {
     return line(record, value(record));
-  }
-
-  /** A header's value as UTF-8 text, or null when the record does not have it. */
-  public static String header(ConsumerRecord<?, ?> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   /** The text, or empty when the bytes are not valid UTF-8. */

@@ -14,8 +14,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads chosen partitions between offsets, record by record, with no consumer group (nothing is
@@ -38,13 +36,13 @@ public final class TopicScan implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
 
   public TopicScan(KafkaClients kafka) {
-    consumer = kafka.consumer(Map.of(
+    consumer = kafka.bytesConsumer(Map.of(
         ConsumerConfig.CLIENT_ID_CONFIG, "pipeline-tools-" + UUID.randomUUID(),
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
         // An unreachable broker is said within seconds, not after the default minute.
-        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000), new StringDeserializer(), new ByteArrayDeserializer());
+        ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
   }
 
   /** The topic's partitions; empty when there is no such topic. */

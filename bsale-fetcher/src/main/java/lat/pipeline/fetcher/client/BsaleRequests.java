@@ -2,7 +2,7 @@ package lat.pipeline.fetcher.client;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import lat.pipeline.fetcher.FetchRequest;
+import lat.pipeline.fetcher.request.FetchRequest;
 
 /** Which v1 endpoint answers a notification (the {@code /v2/...} path it names answers in another envelope). */
 public final class BsaleRequests {

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import lat.pipeline.fetcher.FetchRequest;
+import lat.pipeline.fetcher.request.FetchRequest;
 
 /**
  * Holds each resource's first notification for the coalescing window; notifications for the same

@@ -3,7 +3,7 @@ package lat.pipeline.fetcher.coalesce;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import lat.pipeline.fetcher.FetchRequest;
+import lat.pipeline.fetcher.request.FetchRequest;
 
 /**
  * One fetch to make: the notifications for one resource that arrived within the coalescing window.

@@ -12,10 +12,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import lat.pipeline.normalizer.replay.Redrive;
-import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topics;
-import lat.pipeline.tools.RecordJson;
 import lat.pipeline.tools.TopicScan;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -118,13 +117,11 @@ public final class DeadLetters {
   }
 
   public static Row row(ConsumerRecord<String, byte[]> record) {
-    String source = RecordJson.header(record, DeadLetterHeaders.SOURCE_TOPIC);
-    String tenant = record.key() != null ? record.key() : RecordJson.header(record, CloudEventHeaders.TENANT);
+    DeadLetterHeaders.DeadLetter letter = DeadLetterHeaders.read(record.headers())
+        .orElse(new DeadLetterHeaders.DeadLetter(null, null, null, -1, -1, null));
+    String tenant = record.key() != null ? record.key() : RawRecords.tenantOf(record.headers());
     return new Row(record.partition(), record.offset(), Instant.ofEpochMilli(record.timestamp()), tenant,
-        TrafficMonitor.providerOfSource(source),
-        source + "/" + RecordJson.header(record, DeadLetterHeaders.SOURCE_PARTITION) + "/"
-            + RecordJson.header(record, DeadLetterHeaders.SOURCE_OFFSET),
-        RecordJson.header(record, DeadLetterHeaders.STEP), RecordJson.header(record, DeadLetterHeaders.REASON),
-        RecordJson.header(record, CloudEventHeaders.ID));
+        TrafficMonitor.providerOfSource(letter.sourceTopic()), letter.source(), letter.step(), letter.reason(),
+        RawRecords.idOf(record.headers()));
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.replay.Redrive;
+import lat.pipeline.schemas.Topic;
 import lat.pipeline.tools.TopicScan;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,7 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.Serdes;
 
 /**
  * Which dead letters the console has re-driven, so they leave its list: a compacted topic keyed by
@@ -42,9 +43,9 @@ public final class Resolutions implements AutoCloseable {
 
   private Resolutions(KafkaClients kafka, String topic) {
     this.topic = topic;
-    this.producer = kafka.producer(Map.of(
+    this.producer = kafka.producer(new Topic<>(topic, Topic.Role.WORK, Serdes.String(), Serdes.String()), Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true), new StringSerializer(), new StringSerializer());
+        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
     this.scan = new TopicScan(kafka);
     this.follower = new Thread(this::follow, "console-resolutions");
     follower.setDaemon(true);

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topics;
 import lat.pipeline.tools.RecordJson;
 import lat.pipeline.tools.TopicScan;
@@ -55,7 +55,7 @@ public final class Search {
   public record Hit(String topic, int partition, long offset, Instant time, String key, ObjectNode json, String receiveId) {
     static Hit of(ConsumerRecord<String, byte[]> record, ObjectNode json) {
       return new Hit(record.topic(), record.partition(), record.offset(), Instant.ofEpochMilli(record.timestamp()), record.key(),
-          json, RecordJson.header(record, CloudEventHeaders.ID));
+          json, RawRecords.idOf(record.headers()));
     }
   }
 

@@ -12,10 +12,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topics;
-import lat.pipeline.tools.RecordJson;
 import lat.pipeline.tools.TopicScan;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -132,9 +131,10 @@ public final class TrafficMonitor implements AutoCloseable {
   void count(ConsumerRecord<String, byte[]> record) {
     long minute = Math.floorDiv(record.timestamp(), 60_000L);
     boolean deadLetter = record.topic().equals(Topics.DLQ_NORMALIZER.name());
-    String provider = deadLetter ? providerOfSource(RecordJson.header(record, DeadLetterHeaders.SOURCE_TOPIC))
+    String provider = deadLetter
+        ? providerOfSource(DeadLetterHeaders.read(record.headers()).map(DeadLetterHeaders.DeadLetter::sourceTopic).orElse(null))
         : record.topic().substring(Topics.RAW_PREFIX.length());
-    String tenant = record.key() != null ? record.key() : RecordJson.header(record, CloudEventHeaders.TENANT);
+    String tenant = record.key() != null ? record.key() : RawRecords.tenantOf(record.headers());
     Series key = new Series(provider, tenant == null ? "(none)" : tenant);
     Counts counts = series.get(key);
     if (counts == null) {

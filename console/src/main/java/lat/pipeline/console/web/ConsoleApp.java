@@ -18,8 +18,8 @@ import lat.pipeline.console.data.Search;
 import lat.pipeline.console.data.ServiceMetrics;
 import lat.pipeline.console.data.TrafficMonitor;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
-import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TenantSettings;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.normalizer.replay.Redrive;
 import lat.pipeline.tools.CommandLine;
 import lat.pipeline.tools.RecordJson;
@@ -114,7 +114,7 @@ public final class ConsoleApp {
       }
       Map<Redrive.Selected, String> receiveIds = new HashMap<>();
       places.forEach(place -> parts.deadLetters().one(place)
-          .map(record -> RecordJson.header(record, lat.pipeline.schemas.CloudEventHeaders.ID))
+          .map(record -> lat.pipeline.schemas.RawRecords.idOf(record.headers()))
           .ifPresent(id -> receiveIds.put(place, id)));
       ctx.html(Views.redriveOutcome(parts.operations().redrive(places), receiveIds));
     });

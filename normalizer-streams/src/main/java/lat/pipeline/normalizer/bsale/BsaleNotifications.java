@@ -1,6 +1,5 @@
 package lat.pipeline.normalizer.bsale;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import lat.pipeline.normalizer.dlq.DeadLetters;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
@@ -8,14 +7,11 @@ import lat.pipeline.normalizer.mapping.Json;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.providers.bsale.BsaleNotification;
-import lat.pipeline.normalizer.topology.SeenEventIds;
-import lat.pipeline.schemas.BsaleResources;
-import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.normalizer.dedupe.SeenEventIds;
 import lat.pipeline.schemas.FetchRequests;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -92,7 +88,7 @@ public final class BsaleNotifications {
     @Override
     public void process(FixedKeyRecord<String, byte[]> record) {
       byte[] body = record.value() == null ? new byte[0] : record.value();
-      String tenant = header(record.headers(), CloudEventHeaders.TENANT);
+      String tenant = RawRecords.tenantOf(record.headers());
       Parsed parsed;
       if (tenant == null) {
         parsed = new Parsed(null, "headers", "The record has no tenant header");
@@ -163,15 +159,7 @@ public final class BsaleNotifications {
         metrics.duplicate(METRICS_TAG);
         return;
       }
-      Headers headers = record.headers();
-      headers.remove(BsaleResources.DELIVERY_ID);
-      headers.add(BsaleResources.DELIVERY_ID, deliveryId.getBytes(StandardCharsets.UTF_8));
-      context.forward(record.withValue(FetchRequests.encode(request)).withHeaders(headers));
+      context.forward(record.withValue(FetchRequests.encode(request)).withHeaders(FetchRequests.headers(record.headers(), request)));
     }
-  }
-
-  private static String header(Headers headers, String name) {
-    Header header = headers.lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 }

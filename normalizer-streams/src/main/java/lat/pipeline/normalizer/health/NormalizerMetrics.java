@@ -11,7 +11,6 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import lat.pipeline.kafka.ConsumerLag;
-import lat.pipeline.normalizer.topology.NormalizationPath;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.common.Metric;
@@ -80,14 +79,6 @@ public final class NormalizerMetrics {
 
   public void unchanged(String provider) {
     counter("normalizer_unchanged", "Deliveries equal to the last state emitted for the same entity", provider).increment();
-  }
-
-  public void skipped(String provider, NormalizationPath.Skip skip) {
-    switch (skip) {
-      case DUPLICATE -> duplicate(provider);
-      case STALE -> stale(provider);
-      case UNCHANGED -> unchanged(provider);
-    }
   }
 
   public void deadLettered(String provider, String step) {

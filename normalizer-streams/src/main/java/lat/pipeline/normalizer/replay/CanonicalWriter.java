@@ -16,8 +16,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Writes what a replay or a re-drive produces from a {@link NormalizationPath.Outcome}: canonical
@@ -36,10 +34,10 @@ final class CanonicalWriter implements AutoCloseable {
   private final AtomicReference<Exception> failedSend = new AtomicReference<>();
 
   CanonicalWriter(KafkaClients kafka) {
-    this(kafka.producer(Map.of(
+    this(kafka.bytesProducer(Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 20), new StringSerializer(), new ByteArraySerializer()));
+        ProducerConfig.LINGER_MS_CONFIG, 20)));
   }
 
   /** Over a given producer: the tests' MockProducer. */

@@ -13,7 +13,6 @@ import java.util.function.Consumer;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.topology.NormalizationPath;
-import lat.pipeline.normalizer.topology.RawRecords;
 import lat.pipeline.schemas.DeadLetterHeaders;
 import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,8 +21,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * {@code ./pipeline redrive}: sends the records of {@code dlq.normalizer} back through the
@@ -62,7 +59,7 @@ public final class Redrive {
 
   public Replay.Summary run(Instant since) {
     Replay.Counts counts = new Replay.Counts();
-    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(Topics.DLQ_NORMALIZER, consumerConfig());
          LocalState state = new LocalState(dedupeRetention).loadCanonical(kafka, "");
          CanonicalWriter writer = new CanonicalWriter(kafka)) {
       List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ_NORMALIZER.name()).stream()
@@ -106,7 +103,7 @@ public final class Redrive {
     List<Selected> ordered = selected.stream().distinct()
         .sorted(Comparator.comparingInt(Selected::partition).thenComparingLong(Selected::offset)).toList();
     Map<Selected, Replay.Summary> outcomes = new LinkedHashMap<>();
-    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer());
+    try (KafkaConsumer<String, byte[]> consumer = kafka.consumer(Topics.DLQ_NORMALIZER, consumerConfig());
          LocalState state = new LocalState(dedupeRetention).loadCanonical(kafka, "");
          CanonicalWriter writer = new CanonicalWriter(kafka)) {
       for (Selected one : ordered) {
@@ -142,11 +139,11 @@ public final class Redrive {
   }
 
   private void redriveOne(ConsumerRecord<String, byte[]> deadLetter, LocalState state, CanonicalWriter writer, Replay.Counts counts) {
-    String sourceTopic = RawRecords.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_TOPIC);
-    int sourcePartition = parseOr(RawRecords.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_PARTITION), -1);
-    long sourceOffset = parseOr(RawRecords.header(deadLetter.headers(), DeadLetterHeaders.SOURCE_OFFSET), -1);
-    NormalizationPath.RawRecord raw = new NormalizationPath.RawRecord(
-        sourceTopic, sourcePartition, sourceOffset, deadLetter.timestamp(), deadLetter.headers(), deadLetter.value());
+    DeadLetterHeaders.DeadLetter letter = DeadLetterHeaders.read(deadLetter.headers())
+        .orElse(new DeadLetterHeaders.DeadLetter(null, null, null, -1, -1, null));
+    String sourceTopic = letter.sourceTopic();
+    NormalizationPath.RawRecord raw = new NormalizationPath.RawRecord(sourceTopic, letter.sourcePartition(),
+        letter.sourceOffset(), deadLetter.timestamp(), deadLetter.headers(), deadLetter.value());
     CanonicalWriter.Source source = new CanonicalWriter.Source(
         deadLetter.key() == null ? null : deadLetter.key().getBytes(StandardCharsets.UTF_8), raw);
     NormalizationPath path = sourceTopic == null ? null : pathsByRawTopic.get(sourceTopic);
@@ -177,21 +174,5 @@ public final class Redrive {
         ConsumerConfig.GROUP_ID_CONFIG, GROUP,
         ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-  }
-
-  private static int parseOr(String value, int fallback) {
-    try {
-      return value == null ? fallback : Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
-  }
-
-  private static long parseOr(String value, long fallback) {
-    try {
-      return value == null ? fallback : Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
   }
 }

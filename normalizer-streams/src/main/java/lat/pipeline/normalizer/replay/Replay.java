@@ -7,8 +7,7 @@ import java.util.function.Consumer;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.topology.NormalizationPath;
-import lat.pipeline.normalizer.topology.RawRecords;
-import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topic;
 
 /**
@@ -56,7 +55,7 @@ public final class Replay {
          CanonicalWriter writer = new CanonicalWriter(kafka)) {
       progress.accept("Known canonical state: " + state.entitiesWritten() + " records of " + keyPrefix + "*");
       BoundedRead.of(kafka, raw.name(), window.from(), window.to()).forEach(record -> {
-        String tenant = RawRecords.header(record.headers(), CloudEventHeaders.TENANT);
+        String tenant = RawRecords.tenantOf(record.headers());
         // A record without a tenant belongs to no window's tenant, yet must not vanish: the path dead-letters it.
         if (window.tenant() == null || tenant == null || window.tenant().equals(tenant)) {
           counts.read++;

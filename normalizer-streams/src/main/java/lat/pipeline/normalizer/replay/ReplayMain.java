@@ -9,8 +9,8 @@ import lat.pipeline.config.Env;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
-import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.kafka.CanonicalRegistry;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.schemas.Topics;
 
 /**

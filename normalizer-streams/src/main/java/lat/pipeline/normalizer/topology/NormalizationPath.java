@@ -9,6 +9,7 @@ import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.schemas.FetchRequests;
+import lat.pipeline.schemas.UnreadableRecord;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Metadata;
 import lat.pipeline.schemas.canonical.Price;
@@ -128,12 +129,14 @@ public final class NormalizationPath {
   }
 
   public Outcome normalize(RawRecord raw, State state) {
-    Optional<RawEvent> event = RawRecords.toRawEvent(mapper.provider(), raw.headers(), raw.timestamp(),
-        raw.topic(), raw.partition(), raw.offset(), raw.value());
-    if (event.isEmpty()) {
-      return new DeadLetter(STEP_HEADERS, "The record has no tenant header");
+    RawEvent event;
+    try {
+      event = RawEvents.of(mapper.provider(), raw.headers(), raw.timestamp(),
+          raw.topic(), raw.partition(), raw.offset(), raw.value());
+    } catch (UnreadableRecord e) {
+      return new DeadLetter(STEP_HEADERS, e.getMessage());
     }
-    MappingResult result = mapper.map(event.get());
+    MappingResult result = mapper.map(event);
     if (result instanceof MappingResult.Failed failed) {
       return new DeadLetter(failed.step(), failed.reason());
     }
@@ -141,7 +144,7 @@ public final class NormalizationPath {
     if (mapped.isEmpty()) {
       return new DeadLetter(MappingResult.Failed.MAP, "The " + mapper.provider() + " mapper produced no record");
     }
-    Step step = new Step(event.get(), raw.timestamp(), state);
+    Step step = new Step(event, raw.timestamp(), state);
     for (CanonicalRecord record : mapped) {
       List<String> unknown = join.isEmpty() ? List.of() : unknownVariants(record, state);
       if (unknown.isEmpty()) {
@@ -152,7 +155,7 @@ public final class NormalizationPath {
       } else if (!state.firstSighting(record.eventId(), raw.timestamp())) {
         step.skipped.add(Skip.DUPLICATE);
       } else {
-        step.hold(new Held(record, raw, event.get().tenant(), state.wallClockMillis()), unknown);
+        step.hold(new Held(record, raw, event.tenant(), state.wallClockMillis()), unknown);
       }
     }
     return new Records(step.emit, step.skipped, step.held, step.fetch);

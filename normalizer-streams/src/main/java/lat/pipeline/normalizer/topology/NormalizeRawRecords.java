@@ -1,11 +1,10 @@
 package lat.pipeline.normalizer.topology;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
+import lat.pipeline.normalizer.dedupe.SeenEventIds;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
-import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.FetchRequests;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -147,16 +146,19 @@ final class NormalizeRawRecords implements Processor<String, byte[], String, Nor
       context.forward(record.withValue(new Normalized.DeadLetter(dead.step(), dead.reason(),
           record.value() == null ? new byte[0] : record.value(), null)));
     } else if (outcome instanceof NormalizationPath.Records records) {
-      records.skipped().forEach(skip -> metrics.skipped(provider, skip));
+      records.skipped().forEach(skip -> {
+        switch (skip) {
+          case DUPLICATE -> metrics.duplicate(provider);
+          case STALE -> metrics.stale(provider);
+          case UNCHANGED -> metrics.unchanged(provider);
+        }
+      });
       metrics.held(provider, records.held());
       records.emit().forEach(canonical ->
           context.forward(record.withKey(canonical.key()).withValue(new Normalized.Canonical(canonical))));
       for (FetchRequests.Request fetch : records.fetch()) {
-        Headers headers = new RecordHeaders(record.headers().toArray());
-        headers.remove(BsaleResources.DELIVERY_ID);
-        headers.add(BsaleResources.DELIVERY_ID, fetch.deliveryId().getBytes(StandardCharsets.UTF_8));
         context.forward(record.withKey(fetch.tenant()).withValue(new Normalized.FetchRequest(FetchRequests.encode(fetch)))
-            .withHeaders(headers));
+            .withHeaders(FetchRequests.headers(record.headers(), fetch)));
       }
     }
   }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
+import lat.pipeline.normalizer.dedupe.SeenEventIds;
 import lat.pipeline.normalizer.dlq.DeadLetters;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;

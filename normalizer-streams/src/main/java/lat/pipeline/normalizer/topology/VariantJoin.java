@@ -11,7 +11,7 @@ import lat.pipeline.normalizer.mapping.CanonicalEntity;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.RawEvent;
-import lat.pipeline.normalizer.providers.bsale.BsaleMapper;
+import lat.pipeline.normalizer.mapping.VariantJoined;
 import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.canonical.Document;
 import lat.pipeline.schemas.canonical.DocumentLine;
@@ -63,7 +63,7 @@ public final class VariantJoin {
 
   /** The join of the mapper's provider; empty for providers whose records name their product. */
   static Optional<VariantJoin> of(ProviderMapper mapper) {
-    return mapper instanceof BsaleMapper ? Optional.of(new VariantJoin(BsaleMapper::variantFetch)) : Optional.empty();
+    return mapper instanceof VariantJoined joined ? Optional.of(new VariantJoin(joined::variantFetch)) : Optional.empty();
   }
 
   /** The fetch of a variant a record of this raw event names. */

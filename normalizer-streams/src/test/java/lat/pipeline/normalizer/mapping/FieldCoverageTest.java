@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.schemas.canonical.SourceType;
 import lat.pipeline.schemas.canonical.SourceValue;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 
 /** Raw events with fixed receive metadata, so golden files are stable. */
 public final class TestEvents {

@@ -17,7 +17,7 @@ import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
-import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.topology.NormalizationPath;
 import lat.pipeline.kafka.CanonicalRegistry;

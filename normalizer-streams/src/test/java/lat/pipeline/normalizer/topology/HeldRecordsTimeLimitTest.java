@@ -13,7 +13,7 @@ import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.normalizer.health.NormalizerMetrics;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
-import lat.pipeline.normalizer.mapping.ProviderMappers;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.kafka.CanonicalRegistry;
 import lat.pipeline.schemas.CloudEventHeaders;

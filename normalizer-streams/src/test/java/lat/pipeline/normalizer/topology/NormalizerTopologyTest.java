@@ -18,16 +18,17 @@ import lat.pipeline.normalizer.mapping.Json;
 import lat.pipeline.normalizer.mapping.MappingResult;
 import lat.pipeline.normalizer.mapping.ProviderMapper;
 import lat.pipeline.normalizer.mapping.TestMappers;
-import lat.pipeline.normalizer.mapping.ProviderMappers;
 import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.normalizer.bsale.BsaleNotifications;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
+import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
 import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
+import lat.pipeline.schemas.UnreadableRecord;
 import lat.pipeline.schemas.canonical.Action;
 import lat.pipeline.schemas.canonical.Customer;
 import lat.pipeline.schemas.canonical.DocumentLine;
@@ -503,7 +504,7 @@ class NormalizerTopologyTest {
   private static FetchRequests.Request decode(byte[] value) {
     try {
       return FetchRequests.decode(value);
-    } catch (FetchRequests.Unreadable e) {
+    } catch (UnreadableRecord e) {
       throw new AssertionError(e);
     }
   }

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import lat.pipeline.schemas.RawRecords;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -48,7 +49,7 @@ public final class Quarantine {
 
   /** Keeps a refused record durably (fsync'd file and directory) before the spool moves past it. */
   public void keep(ProducerRecord<String, byte[]> record, Throwable reason) throws IOException {
-    String name = safeName(header(record, "ce_id"), record.timestamp());
+    String name = safeName(RawRecords.idOf(record.headers()), record.timestamp());
     count();
     write(dir.resolve(name + ".reason"), String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
     write(dir.resolve(name + RECORD), SpoolEntry.encode(record));
@@ -125,10 +126,5 @@ public final class Quarantine {
 
   private static String safeName(String id, long timestamp) {
     return String.format("%013d-", timestamp) + (id == null ? "no-id" : id.replaceAll("[^A-Za-z0-9-]", "_"));
-  }
-
-  private static String header(ProducerRecord<?, ?> record, String name) {
-    var header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 }

@@ -8,11 +8,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.receiver.durability.BrokerRefusal.RefusedForGood;
+import lat.pipeline.schemas.Topics;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Makes accepted webhooks durable: an idempotent producer with {@code acks=all} first; when the
@@ -65,7 +64,7 @@ public final class RawEventPublisher implements AutoCloseable {
             Map.entry(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
             // send() must never hold a request thread longer than the answer may take.
             Map.entry(ProducerConfig.MAX_BLOCK_MS_CONFIG, ackTimeout.toMillis()));
-    return kafka.producer(config, new StringSerializer(), new ByteArraySerializer());
+    return kafka.producer(Topics.RAW, config);
   }
 
   public Producer<String, byte[]> producer() {

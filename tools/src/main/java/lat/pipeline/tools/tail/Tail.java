@@ -8,7 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
-import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topics;
 import lat.pipeline.tools.Command;
 import lat.pipeline.tools.CommandLine;
@@ -102,7 +102,7 @@ public final class Tail implements Command {
       String tenant = options.tenant().get();
       wanted = canonical
           ? record -> record.key() != null && PROVIDERS.stream().anyMatch(p -> record.key().startsWith(p + ":" + tenant + ":"))
-          : record -> tenant.equals(RecordJson.header(record, CloudEventHeaders.TENANT));
+          : record -> tenant.equals(RawRecords.tenantOf(record.headers()));
     }
     if (options.key().isPresent()) {
       wanted = wanted.and(record -> Objects.equals(options.key().get(), record.key()));

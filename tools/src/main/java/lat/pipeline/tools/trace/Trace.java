@@ -3,7 +3,6 @@ package lat.pipeline.tools.trace;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,10 +18,12 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.schemas.BsaleResources;
-import lat.pipeline.schemas.CloudEventHeaders;
 import lat.pipeline.schemas.DeadLetterHeaders;
+import lat.pipeline.schemas.FetchRequests;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
+import lat.pipeline.schemas.UnreadableRecord;
 import lat.pipeline.tools.Command;
 import lat.pipeline.tools.CommandLine;
 import lat.pipeline.tools.RecordJson;
@@ -182,7 +183,7 @@ public final class Trace implements Command {
       // ce_id, which is what the derived records are matched on.
       window.read("raw topics (until found)", Topics.RAW.stream().flatMap(t -> scan.partitions(t.name()).stream()).toList(),
           record -> {
-            if (id.equals(RecordJson.header(record, CloudEventHeaders.ID))) {
+            if (id.equals(RawRecords.idOf(record.headers()))) {
               raws.add(record);
             }
           }, () -> !raws.isEmpty());
@@ -190,7 +191,7 @@ public final class Trace implements Command {
         return new Result(id, options.id().receivedAt(), from, to, options.window(), false, trail, scanned, problems);
       }
       ConsumerRecord<String, byte[]> raw = raws.get(0);
-      String tenant = raw.key() != null ? raw.key() : RecordJson.header(raw, CloudEventHeaders.TENANT);
+      String tenant = raw.key() != null ? raw.key() : RawRecords.tenantOf(raw.headers());
       String provider = raw.topic().substring(Topics.RAW_PREFIX.length());
       Set<String> sources = new HashSet<>();
       raws.forEach(r -> {
@@ -209,10 +210,10 @@ public final class Trace implements Command {
       Topics.CANONICAL.forEach(t -> derived.addAll(scan.partitions(t.name())));
       window.read(Topics.DLQ_NORMALIZER.name() + " (the tenant's partition) and the canonical topics", derived, record -> {
         if (record.topic().equals(Topics.DLQ_NORMALIZER.name())) {
-          if (id.equals(RecordJson.header(record, CloudEventHeaders.ID)) || sources.contains(deadLetterSource(record))) {
+          if (id.equals(RawRecords.idOf(record.headers())) || sources.contains(deadLetterSource(record))) {
+            DeadLetterHeaders.DeadLetter letter = DeadLetterHeaders.read(record.headers()).orElseThrow();
             deadLetters.add(new Step(Kind.DEAD_LETTER, "dead letter " + coordinates(record) + ", step "
-                + RecordJson.header(record, DeadLetterHeaders.STEP) + ": "
-                + RecordJson.header(record, DeadLetterHeaders.REASON), json.render(record)));
+                + letter.step() + ": " + letter.reason(), json.render(record)));
           }
         } else if (record.key() != null && record.key().startsWith(keyPrefix)) {
           RecordJson.Value value = json.value(record);
@@ -239,7 +240,7 @@ public final class Trace implements Command {
     List<ConsumerRecord<String, byte[]>> requests = new ArrayList<>();
     window.read(Topics.BSALE_FETCH_REQUESTS.name() + " (the tenant's partition)",
         window.tenantPartition(Topics.BSALE_FETCH_REQUESTS.name(), tenant), record -> {
-          if (id.equals(RecordJson.header(record, CloudEventHeaders.ID))) {
+          if (id.equals(RawRecords.idOf(record.headers()))) {
             requests.add(record);
           }
         });
@@ -250,18 +251,17 @@ public final class Trace implements Command {
     }
     ConsumerRecord<String, byte[]> request = requests.get(0);
     trail.add(new Step(Kind.FETCH_REQUEST, "fetch request " + coordinates(request) + ", delivery id "
-        + RecordJson.header(request, BsaleResources.DELIVERY_ID), json.render(request)));
-    JsonNode notification = parse(request.value());
+        + BsaleResources.deliveryIdOf(request.headers()), json.render(request)));
+    JsonNode notification = notification(request);
     List<ConsumerRecord<String, byte[]>> own = new ArrayList<>();
     List<ConsumerRecord<String, byte[]>> coalesced = new ArrayList<>();
     window.read(Topics.RAW_BSALE_RESOURCES.name() + " (the tenant's partition)",
         window.tenantPartition(Topics.RAW_BSALE_RESOURCES.name(), tenant), record -> {
-          if (id.equals(RecordJson.header(record, CloudEventHeaders.ID))) {
+          if (id.equals(RawRecords.idOf(record.headers()))) {
             own.add(record);
           } else if (own.isEmpty() && coalesced.isEmpty() && record.timestamp() >= request.timestamp()) {
-            JsonNode envelope = parse(record.value());
-            if (envelope.path(BsaleResources.COALESCED).asInt(0) > 0
-                && sameResource(notification, envelope.path(BsaleResources.NOTIFICATION))) {
+            BsaleResources.Envelope envelope = envelope(record);
+            if (envelope != null && envelope.coalesced() > 0 && sameResource(notification, envelope.notification())) {
               coalesced.add(record);
             }
           }
@@ -273,7 +273,7 @@ public final class Trace implements Command {
     for (ConsumerRecord<String, byte[]> resource : resources) {
       sources.add(coordinates(resource));
       trail.add(new Step(Kind.FETCHED_RESOURCE, "fetched resource " + coordinates(resource) + ", status "
-          + parse(resource.value()).path(BsaleResources.STATUS).asText("?")
+          + (envelope(resource) == null ? "?" : envelope(resource).status())
           + (own.isEmpty() ? " (coalesced: one fetch answered this and later notifications for the resource)" : ""),
           json.render(resource)));
     }
@@ -299,16 +299,24 @@ public final class Trace implements Command {
   }
 
   private static String deadLetterSource(ConsumerRecord<?, ?> record) {
-    return RecordJson.header(record, DeadLetterHeaders.SOURCE_TOPIC) + "/"
-        + RecordJson.header(record, DeadLetterHeaders.SOURCE_PARTITION) + "/"
-        + RecordJson.header(record, DeadLetterHeaders.SOURCE_OFFSET);
+    return DeadLetterHeaders.read(record.headers()).map(DeadLetterHeaders.DeadLetter::source).orElse(null);
   }
 
-  private static JsonNode parse(byte[] value) {
+  /** The notification as received that a fetch request asks about, or a missing node when it is not a request. */
+  private static JsonNode notification(ConsumerRecord<String, byte[]> request) {
     try {
-      return value == null ? RecordJson.JSON.missingNode() : RecordJson.JSON.readTree(value);
-    } catch (IOException e) {
+      return FetchRequests.decode(request.value()).notification();
+    } catch (UnreadableRecord e) {
       return RecordJson.JSON.missingNode();
+    }
+  }
+
+  /** The envelope of a fetched resource, or null when it is not one. */
+  private static BsaleResources.Envelope envelope(ConsumerRecord<String, byte[]> resource) {
+    try {
+      return BsaleResources.decode(resource.value());
+    } catch (UnreadableRecord e) {
+      return null;
     }
   }
 

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import lat.pipeline.dev.bsale.BsaleCatalog;
@@ -20,16 +21,14 @@ import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.dev.testing.TopicRecords;
 import lat.pipeline.receiver.durability.EventIds;
-import lat.pipeline.schemas.CloudEventHeaders;
+import lat.pipeline.schemas.BsaleResources;
+import lat.pipeline.schemas.RawRecords;
 import lat.pipeline.schemas.Topics;
 import lat.pipeline.tools.CommandLine;
 import lat.pipeline.tools.RecordJson;
 import lat.pipeline.tools.TestPipeline;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -123,48 +122,62 @@ class TraceTest {
   @Test
   void aBsaleNotificationIsTracedThroughItsFetchToTheCanonicalRecordAlsoWhenCoalesced() throws Exception {
     String tenant = tenant(8);
-    ObjectNode notification = (ObjectNode) RecordJson.JSON.readTree(
-        Files.readAllBytes(Fixtures.root().resolve("bsale/product.put.json")));
-    String earlier = post("bsale", tenant, RecordJson.JSON.writeValueAsBytes(notification));
-    notification.put("send", notification.get("send").asLong() + 1);
-    String later = post("bsale", tenant, RecordJson.JSON.writeValueAsBytes(notification));
-    ConsumerRecord<String, byte[]> laterRequest = await(() -> fetchRequest(later), r -> r != null, "the fetch request");
-
-    // What the fetcher writes when one fetch answers both notifications for the resource.
-    writeFetchedResource(laterRequest, notification, 1);
+    Coalesced ids = coalescedPair(tenant, "bsale/product.put.json", "/v1/products/952.json");
+    String later = ids.later();
 
     TestPipeline.Run own = await(() -> trace(later), r -> has(r, "canonical record "), "the Bsale canonical record");
     assertThat(under(own, "fetch request bsale.fetch-requests/").get("headers").get("ce_id").asText()).isEqualTo(later);
     assertThat(under(own, "fetched resource raw.bsale.resources/").get("headers").get("ce_id").asText()).isEqualTo(later);
     assertThat(under(own, "canonical record canonical.products/").get("key").asText()).startsWith("bsale:" + tenant + ":");
 
-    TestPipeline.Run coalesced = trace(earlier);
+    TestPipeline.Run coalesced = trace(ids.earlier());
     assertThat(coalesced.exitCode()).isZero();
-    assertThat(under(coalesced, "fetch request ").get("headers").get("ce_id").asText()).isEqualTo(earlier);
+    assertThat(under(coalesced, "fetch request ").get("headers").get("ce_id").asText()).isEqualTo(ids.earlier());
     assertThat(coalesced.out()).contains("(coalesced: one fetch answered this and later notifications");
     assertThat(under(coalesced, "canonical record canonical.products/").get("value").get("metadata").get("receiveId").asText())
         .as("linked by the resource's coordinates, not by the id").isEqualTo(later);
   }
 
-  private static ConsumerRecord<String, byte[]> fetchRequest(String id) {
-    return TopicRecords.readAll(SharedKafka.broker().bootstrapServers(), Topics.BSALE_FETCH_REQUESTS.name(), true).stream()
-        .filter(r -> id.equals(RecordJson.header(r, CloudEventHeaders.ID))).findFirst().orElse(null);
+  // Fails on main before this change: the trail compared the fetch request's own JSON (which names
+  // the office as "scope") with the notification's officeId, so a coalesced stock fetch was "no
+  // fetched resource yet".
+  @Test
+  void aCoalescedStockFetchIsFoundByItsOffice() throws Exception {
+    Coalesced ids = coalescedPair(tenant(9), "bsale/stock.put.json", "/v1/stocks.json?variantid=7079&officeid=1");
+
+    assertThat(trace(ids.earlier()).out()).contains("(coalesced: one fetch answered this and later notifications");
   }
 
-  private static void writeFetchedResource(ConsumerRecord<String, byte[]> request, JsonNode notification, int coalesced)
-      throws Exception {
-    String path = "/v1/products/" + notification.get("resourceId").asText() + ".json";
+  private record Coalesced(String earlier, String later) {}
+
+  /**
+   * Posts a notification twice (the second one later), and writes what the fetcher writes when one
+   * fetch of {@code path} answers both.
+   */
+  private static Coalesced coalescedPair(String tenant, String fixture, String path) throws Exception {
+    ObjectNode notification = (ObjectNode) RecordJson.JSON.readTree(Files.readAllBytes(Fixtures.root().resolve(fixture)));
+    String earlier = post("bsale", tenant, RecordJson.JSON.writeValueAsBytes(notification));
+    notification.put("send", notification.get("send").asLong() + 1);
+    String later = post("bsale", tenant, RecordJson.JSON.writeValueAsBytes(notification));
+    ConsumerRecord<String, byte[]> laterRequest = await(() -> fetchRequest(later), r -> r != null, "the fetch request");
+    writeFetchedResource(laterRequest, notification, 1, path);
+    return new Coalesced(earlier, later);
+  }
+
+  private static ConsumerRecord<String, byte[]> fetchRequest(String id) {
+    return TopicRecords.readAll(SharedKafka.broker().bootstrapServers(), Topics.BSALE_FETCH_REQUESTS.name(), true).stream()
+        .filter(r -> id.equals(RawRecords.idOf(r.headers()))).findFirst().orElse(null);
+  }
+
+  private static void writeFetchedResource(ConsumerRecord<String, byte[]> request, JsonNode notification, int coalesced,
+      String path) throws Exception {
     BsaleCatalog.Answer answer = BsaleCatalog.answer(path);
-    ObjectNode envelope = RecordJson.JSON.createObjectNode();
-    envelope.set("notification", notification);
-    envelope.put("request", path);
-    envelope.put("status", answer.status());
-    envelope.put("fetchedAt", Instant.now().toString());
-    envelope.set("body", RecordJson.JSON.readTree(answer.body()));
-    envelope.put("coalesced", coalesced);
-    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Map.of(), new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(Topics.RAW_BSALE_RESOURCES.name(), null, request.key(),
-          RecordJson.JSON.writeValueAsBytes(envelope), request.headers())).get();
+    BsaleResources.Envelope envelope = BsaleResources.Envelope.of(notification, path, answer.status(), Instant.now(),
+        BsaleResources.answer(answer.body().getBytes(StandardCharsets.UTF_8)), null,
+        Collections.nCopies(coalesced + 1, notification.get("action").asText()), null);
+    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Topics.RAW_BSALE_RESOURCES, Map.of())) {
+      producer.send(BsaleResources.record(Topics.RAW_BSALE_RESOURCES, request.key(), request.headers(), envelope)).get();
     }
   }
+
 }

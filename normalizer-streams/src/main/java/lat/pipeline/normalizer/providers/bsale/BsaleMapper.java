@@ -2,12 +2,9 @@ package lat.pipeline.normalizer.providers.bsale;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.Json;
-import lat.pipeline.normalizer.mapping.JsonFields;
-import lat.pipeline.normalizer.mapping.Lenient;
 import lat.pipeline.normalizer.mapping.MappingException;
 import lat.pipeline.normalizer.mapping.MappingGuard;
 import lat.pipeline.normalizer.mapping.MappingResult;
@@ -16,10 +13,12 @@ import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.RecordBatch;
 import lat.pipeline.normalizer.mapping.SourceFields;
 import lat.pipeline.normalizer.mapping.TenantSettings;
+import lat.pipeline.normalizer.mapping.VariantJoined;
 import lat.pipeline.schemas.BsaleResources;
 import lat.pipeline.schemas.FetchRequests;
 import lat.pipeline.schemas.Topic;
 import lat.pipeline.schemas.Topics;
+import lat.pipeline.schemas.UnreadableRecord;
 import lat.pipeline.schemas.canonical.Action;
 
 /**
@@ -34,7 +33,7 @@ import lat.pipeline.schemas.canonical.Action;
  * 404 of the same resource share a key (and the stale guard), and a product and a document with the
  * same number never do.
  */
-public final class BsaleMapper implements ProviderMapper {
+public final class BsaleMapper implements ProviderMapper, VariantJoined {
 
   static final int OK = 200;
   private static final java.util.Set<String> FLAGS = java.util.Set.of(
@@ -63,16 +62,21 @@ public final class BsaleMapper implements ProviderMapper {
   }
 
   /** The fetch of a variant that a record of this raw event names (see {@link BsaleNotification#variantToFetch}). */
-  public static FetchRequests.Request variantFetch(RawEvent raw, String variantId) {
-    return notification(envelope(raw)).variantToFetch(variantId).fetchRequest(raw.tenant());
+  @Override
+  public FetchRequests.Request variantFetch(RawEvent raw, String variantId) {
+    return notification(envelope(Json.parse(raw.body(), "body"))).variantToFetch(variantId).fetchRequest(raw.tenant());
   }
 
-  private static JsonFields envelope(RawEvent raw) {
-    return JsonFields.of(Json.parse(raw.body(), "body"), "body");
+  private static BsaleResources.Envelope envelope(JsonNode body) {
+    try {
+      return BsaleResources.read(body);
+    } catch (UnreadableRecord e) {
+      throw MappingException.map("body is not a fetched resource: " + e.getMessage());
+    }
   }
 
-  private static BsaleNotification notification(JsonFields envelope) {
-    return BsaleNotification.parse(envelope.node(BsaleResources.NOTIFICATION), "body." + BsaleResources.NOTIFICATION);
+  private static BsaleNotification notification(BsaleResources.Envelope envelope) {
+    return BsaleNotification.parse(envelope.notification(), "body.notification");
   }
 
   /**
@@ -80,10 +84,10 @@ public final class BsaleMapper implements ProviderMapper {
    * several notifications of one resource (coalesced) answers the latest; if any of them was a post,
    * the resource is new to the consumer.
    */
-  private static Action action(BsaleNotification notification, JsonFields envelope) {
+  private static Action action(BsaleNotification notification, BsaleResources.Envelope envelope) {
     boolean posted = notification.verb().equals("post");
-    for (JsonNode verb : envelope.array(BsaleResources.COALESCED_ACTIONS)) {
-      posted |= "post".equalsIgnoreCase(verb.asText());
+    for (String verb : envelope.coalescedActions()) {
+      posted |= "post".equalsIgnoreCase(verb);
     }
     if (posted) {
       return Action.CREATED;
@@ -96,8 +100,8 @@ public final class BsaleMapper implements ProviderMapper {
   }
 
   private List<CanonicalRecord> mapOrThrow(RawEvent raw) {
-    JsonFields envelope = envelope(raw);
-    return records(raw, envelope, new SourceFields.Source(provider(), envelope.object(), BsaleMapper::declared));
+    JsonNode body = Json.parse(raw.body(), "body");
+    return records(raw, envelope(body), new SourceFields.Source(provider(), body, BsaleMapper::declared));
   }
 
   /** Bsale's dates are Unix seconds, its flags 0/1 numbers and its amounts *Amount, *Value, *Discount (the API's own names). */
@@ -112,17 +116,18 @@ public final class BsaleMapper implements ProviderMapper {
         ? SourceFields.Declared.MONEY : null;
   }
 
-  private List<CanonicalRecord> records(RawEvent raw, JsonFields envelope, SourceFields.Source source) {
+  private List<CanonicalRecord> records(RawEvent raw, BsaleResources.Envelope envelope, SourceFields.Source source) {
     BsaleNotification notification = notification(envelope);
-    int status = Lenient.decimal(envelope.peek(BsaleResources.STATUS)).map(java.math.BigDecimal::intValue).orElse(-1);
-    String request = Lenient.text(envelope.peek(BsaleResources.REQUEST)).orElse("?");
+    int status = envelope.status();
+    String request = envelope.request() == null ? "?" : envelope.request();
     String deliveryId = notification.deliveryId(raw.tenant());
-    Instant fetchedAt = envelope.timestamp(BsaleResources.FETCHED_AT, () -> ZoneOffset.UTC);
+    Instant fetchedAt = envelope.fetchedAt();
     return switch (status) {
       case OK -> {
         RecordBatch batch = new RecordBatch(raw, deliveryId, notification.eventType(), action(notification, envelope),
             notification.sourceTime()).fetchedAt(fetchedAt).source(source);
-        BsaleEntities.answered(batch, notification, envelope.peek(BsaleResources.BODY), envelope.array(BsaleResources.DETAILS),
+        BsaleEntities.answered(batch, notification, envelope.body(),
+            envelope.details() == null ? List.of() : envelope.details(),
             settings.of(raw.provider(), raw.tenant()));
         yield batch.records();
       }
@@ -136,9 +141,8 @@ public final class BsaleMapper implements ProviderMapper {
         yield batch.records();
       }
       default -> {
-        JsonNode error = envelope.peek(BsaleResources.ERROR);
         throw MappingException.map("Bsale answered " + (status == 0 ? "nothing" : "status " + status)
-            + " to " + request + (Lenient.isAbsent(error) ? "" : ": " + error.asText()));
+            + " to " + request + (envelope.error() == null ? "" : ": " + envelope.error()));
       }
     };
   }

@@ -1,8 +1,9 @@
-package lat.pipeline.fetcher;
+package lat.pipeline.fetcher.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import lat.pipeline.schemas.FetchRequests;
+import lat.pipeline.schemas.UnreadableRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -18,7 +19,7 @@ public record FetchRequest(FetchRequests.Request request, Headers headers, Topic
   /** Which resource the request is about: requests with equal keys coalesce into one fetch. */
   public record ResourceKey(String tenant, String companyId, String topic, String resourceId, String scope) {}
 
-  public static FetchRequest from(ConsumerRecord<String, byte[]> record, Instant now) throws FetchRequests.Unreadable {
+  public static FetchRequest from(ConsumerRecord<String, byte[]> record, Instant now) throws UnreadableRecord {
     return new FetchRequest(FetchRequests.decode(record.value()), record.headers(),
         new TopicPartition(record.topic(), record.partition()), record.offset(), now);
   }

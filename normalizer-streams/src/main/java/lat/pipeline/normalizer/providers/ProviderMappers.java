@@ -1,13 +1,19 @@
-package lat.pipeline.normalizer.mapping;
+package lat.pipeline.normalizer.providers;
 
 import java.util.List;
 import java.util.Optional;
+import lat.pipeline.normalizer.mapping.ProviderMapper;
+import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.providers.alegra.AlegraMapper;
 import lat.pipeline.normalizer.providers.bsale.BsaleMapper;
 import lat.pipeline.normalizer.providers.ninox.NinoxMapper;
 import lat.pipeline.normalizer.providers.obuma.ObumaMapper;
 
-/** The one registration list of provider mappers: a new provider is one package plus one line here. */
+/**
+ * The one registration list of provider mappers, where the providers are composed: a new provider is
+ * one package under {@code providers} plus one line here. {@code mapping} holds what the mappers
+ * share and knows none of them.
+ */
 public final class ProviderMappers {
 
   private ProviderMappers() {}

@@ -1,4 +1,4 @@
-package lat.pipeline.normalizer.topology;
+package lat.pipeline.normalizer.dedupe;
 
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
