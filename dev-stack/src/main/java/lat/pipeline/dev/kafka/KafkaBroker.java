@@ -135,7 +135,14 @@ public final class KafkaBroker implements AutoCloseable {
             List.of(serverProperties().toString()),
             Map.of(),
             dataDir.resolve("broker.log"));
-    awaitReady(Duration.ofSeconds(60));
+    // A bound, not a wait: on a busy 2-core machine with several test JVMs a start can pass 60 s.
+    try {
+      awaitReady(Duration.ofSeconds(180));
+    } catch (RuntimeException | InterruptedException e) {
+      // A broker that never became ready must not stay behind, taking CPU from the next attempt.
+      process.kill();
+      throw e;
+    }
   }
 
   /** Clean shutdown (SIGTERM), as an operator would stop it. */
