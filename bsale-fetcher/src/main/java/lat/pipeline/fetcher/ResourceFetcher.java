@@ -1,8 +1,6 @@
 package lat.pipeline.fetcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +39,6 @@ final class ResourceFetcher {
     record Unavailable(String reason) implements Outcome {}
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String VARIANTS = "variants";
   private static final String ITEMS = "items";
   private static final String COUNT = "count";
@@ -135,16 +132,8 @@ final class ResourceFetcher {
     variants.put("offset", 0);
     variants.set(ITEMS, variants.arrayNode().addAll(byId.values()));
     variants.putNull("next");
-    return new Fetched(fetched.status(), bytes(product), null, null);
+    return new Fetched(fetched.status(), BsaleResources.bytes(product), null, null);
   }
-  private static byte[] bytes(JsonNode tree) {
-    try {
-      return JSON.writeValueAsBytes(tree);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a JSON tree always serializes", e);
-    }
-  }
-
   /** Throws {@link CompanyUnavailable} for an answer that says nothing about the resource. */
   private static void requireAvailable(int status, String request) {
     String reason = switch (status) {

@@ -76,6 +76,11 @@ public final class BsaleResources {
     }
   }
 
+  /** An answer as bytes again, its numbers with the digits they were read with (the inverse of {@link #answer}). */
+  public static byte[] bytes(JsonNode answer) {
+    return JsonValues.bytes(answer);
+  }
+
   /** The API's answer as sent, as the envelope keeps it: JSON when it parses, text otherwise, null when none. */
   public static JsonNode answer(byte[] body) {
     if (body == null || body.length == 0) {

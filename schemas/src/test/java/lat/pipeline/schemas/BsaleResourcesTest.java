@@ -42,6 +42,22 @@ class BsaleResourcesTest {
     assertThat(read.details()).isNull();
   }
 
+  // Fails on main before this change: the answer went through double, so the envelope said
+  // 2500.0 where Bsale said 2500.00, and a long decimal lost its digits.
+  @Test
+  void anAnswersNumbersKeepTheirExactDigitsThroughTheEnvelope() throws Exception {
+    String answer = "{\"totalAmount\":2500.00,\"rate\":0.1000000000000000055511151231257827,\"tiny\":0.0000001,\"count\":3}";
+    BsaleResources.Envelope envelope = BsaleResources.Envelope.of(JSON.readTree("{\"topic\":\"document\"}"),
+        "/v1/documents/9.json", 200, Instant.parse("2026-12-01T10:00:01Z"),
+        BsaleResources.answer(answer.getBytes(StandardCharsets.UTF_8)), null, List.of("post"), null);
+
+    String written = new String(BsaleResources.encode(envelope), StandardCharsets.UTF_8);
+
+    assertThat(written).contains("\"body\":" + answer);
+    assertThat(BsaleResources.decode(BsaleResources.encode(envelope)).body().path("totalAmount").decimalValue())
+        .isEqualByComparingTo("2500.00").hasToString("2500.00");
+  }
+
   @Test
   void anAnswerThatIsNotJsonIsKeptAsText() {
     assertThat(BsaleResources.answer("<html>".getBytes(StandardCharsets.UTF_8)).asText()).isEqualTo("<html>");
