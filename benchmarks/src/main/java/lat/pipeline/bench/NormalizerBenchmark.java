@@ -55,7 +55,7 @@ import org.apache.kafka.common.TopicPartition;
  * a distinct Alegra client, so none is deduplicated away), next to a plain consumer reading the same
  * raw topic and to a hand-written at-least-once consume -> map -> produce loop with the same mapping
  * path and serdes (so the cost of exactly-once and Streams shows), with the issue's targets as
- * ratios of steady-state rates; then the end-to-end latency from the receiver's answer to the canonical record being
+ * ratios of steady-state rates, and a profile of the stream threads (JFR); then the end-to-end latency from the receiver's answer to the canonical record being
  * committed (read_committed), at a steady request rate. Options: {@code --events N --latency-requests N}.
  */
 public final class NormalizerBenchmark {
@@ -94,8 +94,10 @@ public final class NormalizerBenchmark {
 
         long started = System.nanoTime();
         env.put("NORMALIZER_APPLICATION_ID", "bench-normalizer");
-        try (NormalizerService normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start()) {
+        try (StreamThreadProfile profile = new StreamThreadProfile();
+             NormalizerService normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start()) {
           Rate normalized = awaitCanonical(broker.clients(), events, started);
+          profile.print(15);
           System.out.println();
           System.out.printf("%-52s %s%n", "plain consumer of raw.alegra", plain);
           System.out.printf("%-52s %s%n", "at-least-once consume -> map -> produce loop", loop);
