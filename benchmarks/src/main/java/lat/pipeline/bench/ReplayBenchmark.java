@@ -87,6 +87,12 @@ public final class ReplayBenchmark {
           first.read() / firstSeconds, firstSeconds, firstPeak >> 20, first);
       System.out.printf("%-46s %9.0f events/s  (%.1f s incl. reading the canonical state; peak heap %d MiB; %s)%n",
           "replay of the same window (nothing changed)", again.read() / againSeconds, againSeconds, againPeak >> 20, again);
+      long maxHeap = Runtime.getRuntime().maxMemory();
+      Target.header();
+      Target.atLeast("replay into empty topics / plain consumer (events/s)", first.read() / firstSeconds, read / plain, 0.4);
+      Target.atLeast("replay of an unchanged window / plain consumer (events/s)", again.read() / againSeconds, read / plain, 0.4);
+      System.out.printf("  %-58s peak %d / %d MiB max heap: %s%n", "bounded heap (both replays)",
+          Math.max(firstPeak, againPeak) >> 20, maxHeap >> 20, Math.max(firstPeak, againPeak) < maxHeap ? "MET" : "NOT MET");
     }
   }
 
