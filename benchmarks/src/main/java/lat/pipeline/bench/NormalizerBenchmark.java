@@ -12,10 +12,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import lat.pipeline.config.Env;
@@ -28,9 +26,8 @@ import lat.pipeline.normalizer.mapping.CanonicalRecord;
 import lat.pipeline.normalizer.mapping.TenantSettings;
 import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.normalizer.topology.CanonicalTopics;
-import lat.pipeline.normalizer.topology.LastEmitted;
+import lat.pipeline.normalizer.topology.InMemoryState;
 import lat.pipeline.normalizer.topology.NormalizationPath;
-import lat.pipeline.normalizer.topology.VariantJoin;
 import lat.pipeline.normalizer.NormalizerConfig;
 import lat.pipeline.normalizer.NormalizerService;
 import lat.pipeline.receiver.ReceiverConfig;
@@ -234,37 +231,6 @@ public final class NormalizerBenchmark {
     return record.value() == null ? null : topic.valueSerde().serializer().serialize(topic.name(), (V) record.value());
   }
 
-  /** The loop's state: plain maps, as a hand-written service would keep it. */
-  private static final class InMemoryState implements NormalizationPath.State {
-    private final Set<String> seen = new HashSet<>();
-    private final Map<String, LastEmitted> last = new HashMap<>();
-    private final Map<String, VariantJoin.KnownVariant> variants = new HashMap<>();
-
-    @Override
-    public boolean firstSighting(String eventId, long now) {
-      return seen.add(eventId);
-    }
-
-    @Override
-    public LastEmitted lastEmitted(String entityKey) {
-      return last.get(entityKey);
-    }
-
-    @Override
-    public void emitted(String entityKey, LastEmitted emitted) {
-      last.put(entityKey, emitted);
-    }
-
-    @Override
-    public VariantJoin.KnownVariant variant(String variantKey) {
-      return variants.get(variantKey);
-    }
-
-    @Override
-    public void variantEmitted(String variantKey, VariantJoin.KnownVariant variant) {
-      variants.put(variantKey, variant);
-    }
-  }
 
   private static void assignFromStart(KafkaConsumer<String, byte[]> consumer, String topic) {
     List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.normalizer.mapping.BsaleEnvelopes;
 import lat.pipeline.normalizer.mapping.TestEvents;
@@ -22,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class NormalizationPathTest {
 
   private final NormalizationPath path = new NormalizationPath(new BsaleMapper(TestEvents.SETTINGS));
-  private final HistoryState state = new HistoryState();
+  private final InMemoryState state = new InMemoryState();
   private long offset;
 
   @Test
@@ -54,37 +50,5 @@ class NormalizationPathTest {
     byte[] value = BsaleEnvelopes.envelope(Files.readAllBytes(Fixtures.root().resolve(fixture)));
     return path.normalize(new NormalizationPath.RawRecord(
         Topics.RAW_BSALE_RESOURCES.name(), 0, offset++, 1_700_000_000_000L, headers, value), state);
-  }
-
-  /** In memory, like replay's local store: it remembers, but holds nothing. */
-  private static final class HistoryState implements NormalizationPath.State {
-    private final Set<String> seen = new HashSet<>();
-    private final Map<String, LastEmitted> emitted = new HashMap<>();
-    private final Map<String, VariantJoin.KnownVariant> variants = new HashMap<>();
-
-    @Override
-    public boolean firstSighting(String eventId, long now) {
-      return seen.add(eventId);
-    }
-
-    @Override
-    public LastEmitted lastEmitted(String entityKey) {
-      return emitted.get(entityKey);
-    }
-
-    @Override
-    public void emitted(String entityKey, LastEmitted last) {
-      emitted.put(entityKey, last);
-    }
-
-    @Override
-    public VariantJoin.KnownVariant variant(String variantKey) {
-      return variants.get(variantKey);
-    }
-
-    @Override
-    public void variantEmitted(String variantKey, VariantJoin.KnownVariant variant) {
-      variants.put(variantKey, variant);
-    }
   }
 }
