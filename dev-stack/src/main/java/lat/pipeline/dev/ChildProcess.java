@@ -13,6 +13,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ChildProcess {
 
+  /**
+   * JVM options added to every child, space-separated (none by default). The test runs set
+   * {@code -XX:TieredStopAtLevel=1}: their brokers, registries and services live for seconds to
+   * minutes, too short for the optimizing compiler to repay the CPU it takes on 2 cores.
+   */
+  public static final String EXTRA_JVM_OPTIONS = "pipeline.child.jvm.options";
+
   private final String name;
   private final Process process;
   private final Path log;
@@ -56,6 +63,10 @@ public final class ChildProcess {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmArgs);
+    String extra = System.getProperty(EXTRA_JVM_OPTIONS, "").strip();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
     if (mainClassOrJar.endsWith(".jar")) {
       command.add("-jar");
     } else {

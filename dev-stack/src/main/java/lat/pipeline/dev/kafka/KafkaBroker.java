@@ -237,17 +237,13 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("transaction.state.log.min.isr", "1");
     props.put("share.coordinator.state.topic.replication.factor", "1");
     props.put("share.coordinator.state.topic.min.isr", "1");
-    // One partition each instead of 50: the first consumer group and the first transactional
-    // producer otherwise wait while the broker creates 50 partitions of each internal topic.
-    props.put("offsets.topic.num.partitions", "1");
-    props.put("transaction.state.log.num.partitions", "1");
-    props.put("share.coordinator.state.topic.num.partitions", "1");
-    // Consumer groups start at once instead of waiting for more members that never come.
-    props.put("group.initial.rebalance.delay.ms", "0");
     // The first consumer group and the first transaction create these topics: 50 partitions each
     // (the defaults) cost a single node many seconds, and a few serve its load.
     props.put("offsets.topic.num.partitions", "4");
     props.put("transaction.state.log.num.partitions", "4");
+    props.put("share.coordinator.state.topic.num.partitions", "1");
+    // Consumer groups start at once instead of waiting for more members that never come.
+    props.put("group.initial.rebalance.delay.ms", "0");
     try (var out = Files.newOutputStream(serverProperties())) {
       props.store(out, "Single-node KRaft broker for ./pipeline dev and tests");
     }
