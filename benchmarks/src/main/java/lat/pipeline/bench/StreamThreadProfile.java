@@ -41,6 +41,8 @@ final class StreamThreadProfile implements AutoCloseable {
 
   StreamThreadProfile() {
     recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10)).withStackTrace();
+    // RocksDB's JNI calls and the network waits run in native code, which execution samples miss.
+    recording.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(10)).withStackTrace();
     recording.enable("jdk.ThreadPark").withThreshold(Duration.ofMillis(1)).withStackTrace();
     recording.start();
   }
@@ -54,8 +56,14 @@ final class StreamThreadProfile implements AutoCloseable {
     Map<String, Integer> areas = new LinkedHashMap<>();
     Map<String, Double> parked = new LinkedHashMap<>();
     int samples = 0;
+    int nativeSamples = 0;
     for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-      boolean sample = event.getEventType().getName().equals("jdk.ExecutionSample");
+      String type = event.getEventType().getName();
+      boolean inNative = type.equals("jdk.NativeMethodSample");
+      boolean sample = inNative || type.equals("jdk.ExecutionSample");
+      if (!sample && !type.equals("jdk.ThreadPark")) {
+        continue; // another recording in the JVM (-XX:StartFlightRecording) adds its events to the dump
+      }
       RecordedThread thread = event.getThread(sample ? "sampledThread" : "eventThread");
       if (thread == null || thread.getJavaName() == null || !STREAM_THREAD.matcher(thread.getJavaName()).matches()
           || event.getStackTrace() == null || event.getStackTrace().getFrames().isEmpty()) {
@@ -64,6 +72,7 @@ final class StreamThreadProfile implements AutoCloseable {
       List<String> frames = event.getStackTrace().getFrames().stream().map(StreamThreadProfile::name).toList();
       if (sample) {
         samples++;
+        nativeSamples += inNative ? 1 : 0;
         self.merge(frames.get(0), 1, Integer::sum);
         AREAS.forEach((area, prefix) -> {
           if (frames.stream().anyMatch(frame -> frame.startsWith(prefix))) {
@@ -75,7 +84,8 @@ final class StreamThreadProfile implements AutoCloseable {
       }
     }
     Files.delete(file);
-    System.out.printf("%nProfile of the stream threads while normalizing (JFR, %d execution samples every 10 ms):%n", samples);
+    System.out.printf("%nProfile of the stream threads while normalizing (JFR, %d samples every 10 ms, %d of them in native code):%n",
+        samples, nativeSamples);
     System.out.println("  top frames (self):");
     int total = Math.max(samples, 1);
     self.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(topFrames)

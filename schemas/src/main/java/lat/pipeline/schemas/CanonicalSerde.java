@@ -1,6 +1,8 @@
 package lat.pipeline.schemas;
 
 import io.apicurio.registry.serde.avro.AvroSerde;
+import io.apicurio.registry.serde.avro.AvroSerdeConfig;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
@@ -12,7 +14,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * The value serde of a canonical topic: Apicurio's Avro serde (Confluent wire format) behind a
  * handle that the topic descriptor holds from the start. Each {@link #configure} builds a fresh
  * Apicurio serde, so pointing the descriptors at another registry never keeps schema ids cached
- * from the previous one. {@link #use} puts another serde behind the handle (tests of the topology
+ * from the previous one; its datum provider is {@link SchemaKeyedDatumProvider}. {@link #use} puts another serde behind the handle (tests of the topology
  * alone, on plain Avro binary); a later {@link #configure} replaces it again.
  */
 final class CanonicalSerde<V extends SpecificRecord> implements Serde<V> {
@@ -21,8 +23,10 @@ final class CanonicalSerde<V extends SpecificRecord> implements Serde<V> {
 
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
+    Map<String, Object> withProvider = new HashMap<>(configs);
+    withProvider.put(AvroSerdeConfig.AVRO_DATUM_PROVIDER, SchemaKeyedDatumProvider.class.getName());
     AvroSerde<V> configured = new AvroSerde<>();
-    configured.configure(configs, isKey);
+    configured.configure(withProvider, isKey);
     use(configured);
   }
 

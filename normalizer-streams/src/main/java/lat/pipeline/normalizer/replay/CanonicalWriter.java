@@ -37,7 +37,9 @@ final class CanonicalWriter implements AutoCloseable {
     this(kafka.bytesProducer(Map.of(
         ProducerConfig.ACKS_CONFIG, "all",
         ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-        ProducerConfig.LINGER_MS_CONFIG, 20)));
+        ProducerConfig.LINGER_MS_CONFIG, 20,
+        // Replay writes as fast as it reads: larger batches, fewer produce requests for the broker.
+        ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024)));
   }
 
   /** Over a given producer: the tests' MockProducer. */
