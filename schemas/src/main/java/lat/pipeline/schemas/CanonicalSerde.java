@@ -14,8 +14,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * The value serde of a canonical topic: Apicurio's Avro serde (Confluent wire format) behind a
  * handle that the topic descriptor holds from the start. Each {@link #configure} builds a fresh
  * Apicurio serde, so pointing the descriptors at another registry never keeps schema ids cached
- * from the previous one; its datum provider is {@link SchemaKeyedDatumProvider}. {@link #use} puts another serde behind the handle (tests of the topology
- * alone, on plain Avro binary); a later {@link #configure} replaces it again.
+ * from the previous one; its datum provider is {@link SchemaKeyedDatumProvider}. {@link #use} puts
+ * another serde behind the handle (tests of the topology alone, on plain Avro binary); a later
+ * {@link #configure} replaces it again.
  */
 final class CanonicalSerde<V extends SpecificRecord> implements Serde<V> {
 
