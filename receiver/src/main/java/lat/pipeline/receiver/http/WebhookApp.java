@@ -6,8 +6,6 @@ import io.javalin.http.HttpStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import lat.pipeline.receiver.ReceiverConfig;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.FailedAuthLimiter;
@@ -19,7 +17,6 @@ import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.component.LifeCycle;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +45,6 @@ public final class WebhookApp {
       ReceiverMetrics metrics) {
     ReceiverConfig.Limits limits = config.limits();
     TrafficWatchdog watchdog = metrics.trafficWatchdog(config.silence(), Clock.systemUTC());
-    // Javalin's own default pool, made here so that answers can be handed to it.
-    QueuedThreadPool requestThreads = new QueuedThreadPool(250, 8, 60_000);
-    requestThreads.setName("JettyServerThreadPool");
     WebhookHandler webhooks = new WebhookHandler(
         config.credentials(),
         new ClientAddress(limits.trustedProxies()),
@@ -60,13 +54,11 @@ public final class WebhookApp {
         metrics,
         watchdog,
         config.maxBodyBytes(),
-        config.retryAfterSeconds(),
-        answeringOn(requestThreads));
+        config.retryAfterSeconds());
     Javalin app =
         Javalin.create(javalin -> {
           javalin.showJavalinBanner = false;
           javalin.http.maxRequestSize = config.maxBodyBytes();
-          javalin.jetty.threadPool = requestThreads;
           javalin.jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(limits.maxHeaderBytes());
             http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
@@ -117,21 +109,6 @@ public final class WebhookApp {
       ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "Internal error"));
     });
     return app;
-  }
-
-  /**
-   * Where a webhook's answer is written once its record is durable. Not on the thread that made it
-   * durable: that is the producer's one I/O thread (or the spool's one writer), which then wrote
-   * every answer in turn instead of sending the next batch. Inline only while the pool is stopping.
-   */
-  private static Executor answeringOn(QueuedThreadPool requestThreads) {
-    return answer -> {
-      try {
-        requestThreads.execute(answer);
-      } catch (RejectedExecutionException stopping) {
-        answer.run();
-      }
-    };
   }
 
   /**

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.CredentialStore;
@@ -51,7 +50,6 @@ final class WebhookHandler {
   private final TrafficWatchdog watchdog;
   private final int maxBodyBytes;
   private final String retryAfterSeconds;
-  private final Executor answerThreads;
 
   WebhookHandler(
       CredentialStore credentials,
@@ -62,8 +60,7 @@ final class WebhookHandler {
       ReceiverMetrics metrics,
       TrafficWatchdog watchdog,
       int maxBodyBytes,
-      int retryAfterSeconds,
-      Executor answerThreads) {
+      int retryAfterSeconds) {
     this.credentials = credentials;
     this.clientAddress = clientAddress;
     this.failedAuth = failedAuth;
@@ -73,7 +70,6 @@ final class WebhookHandler {
     this.watchdog = watchdog;
     this.maxBodyBytes = maxBodyBytes;
     this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
-    this.answerThreads = answerThreads;
   }
 
   void receive(Context ctx) throws IOException {
@@ -127,7 +123,7 @@ final class WebhookHandler {
             Instant.now(),
             TraceContexts.of(ctx),
             body);
-    ctx.future(() -> publisher.publish(webhook).handleAsync((durability, failure) -> {
+    ctx.future(() -> publisher.publish(webhook).handle((durability, failure) -> {
       Throwable error = failure instanceof CompletionException ? failure.getCause() : failure;
       if (error == null) {
         metrics.durable(provider, Duration.ofNanos(System.nanoTime() - started));
@@ -147,7 +143,7 @@ final class WebhookHandler {
             .json(Map.of("error", "The event could not be made durable; retry later"));
       }
       return null;
-    }, answerThreads));
+    }));
   }
 
   /** A failed login: 429 while the caller (or everyone together) has used up its failures, else 401. */
