@@ -1,5 +1,7 @@
 package lat.pipeline.normalizer.topology;
 
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -17,6 +19,12 @@ import org.apache.avro.generic.IndexedRecord;
  * but {@code metadata} (whose event id, receive time and raw offset differ on every delivery), plus
  * the metadata's action (a deletion with the same fields as the last state is still a change), with
  * map entries in key order so that a decoded record and a freshly mapped one compare equal.
+ *
+ * <p>Each value goes into the hash with a tag for its kind and the length of its text, so no value
+ * can spell another split of the fields (a name holding {@code ;} or an attribute holding {@code ,})
+ * and a missing value differs from the text {@code null}: records that say different things never
+ * share a fingerprint, which would drop a real change as a no-op. The hash is fed directly, without
+ * building the text first.
  */
 public final class ContentFingerprint {
 
@@ -25,25 +33,19 @@ public final class ContentFingerprint {
   private ContentFingerprint() {}
 
   public static String of(IndexedRecord record) {
-    StringBuilder text = new StringBuilder();
+    Digest digest = new Digest();
     for (Schema.Field field : record.getSchema().getFields()) {
       if (field.name().equals(SOURCE_FIELDS)) {
         continue; // the payload as sent: its formatting (2500.00 or 2500.0, a fetch time) is no change
       }
+      digest.text(field.name());
       if (field.name().equals("metadata")) {
-        text.append("action=").append(lifecycleStep(((Metadata) record.get(field.pos())).getAction())).append(';');
+        digest.text(lifecycleStep(((Metadata) record.get(field.pos())).getAction()));
       } else {
-        text.append(field.name()).append('=');
-        append(text, record.get(field.pos()));
-        text.append(';');
+        digest.value(record.get(field.pos()));
       }
     }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return HexFormat.of().formatHex(digest.sha256.digest());
   }
 
   /**
@@ -58,36 +60,79 @@ public final class ContentFingerprint {
     };
   }
 
-  private static void append(StringBuilder text, Object value) {
-    if (value instanceof IndexedRecord nested) {
-      text.append('{');
-      for (Schema.Field field : nested.getSchema().getFields()) {
-        text.append(field.name()).append('=');
-        append(text, nested.get(field.pos()));
-        text.append(';');
+  /** SHA-256 over tagged values: a tag byte, then a length, then the content. */
+  private static final class Digest {
+    private static final byte NULL = 0;
+    private static final byte TEXT = 1;
+    private static final byte RECORD = 2;
+    private static final byte MAP = 3;
+    private static final byte LIST = 4;
+    private static final byte DECIMAL = 5;
+    private static final byte BYTES = 6;
+    private static final byte OTHER = 7;
+
+    final MessageDigest sha256;
+
+    Digest() {
+      try {
+        sha256 = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
       }
-      text.append('}');
-    } else if (value instanceof Map<?, ?> map) {
-      text.append('{');
-      Map<String, Object> sorted = new TreeMap<>();
-      map.forEach((key, entry) -> sorted.put(String.valueOf(key), entry));
-      sorted.forEach((key, entry) -> {
-        text.append(key).append(':');
-        append(text, entry);
-        text.append(',');
-      });
-      text.append('}');
-    } else if (value instanceof List<?> list) {
-      text.append('[');
-      list.forEach(item -> {
-        append(text, item);
-        text.append(',');
-      });
-      text.append(']');
-    } else if (value instanceof java.math.BigDecimal decimal) {
-      text.append(decimal.stripTrailingZeros().toPlainString());
-    } else {
-      text.append(value);
+    }
+
+    void value(Object value) {
+      if (value == null) {
+        sha256.update(NULL);
+      } else if (value instanceof CharSequence text) {
+        tagged(TEXT, text.toString());
+      } else if (value instanceof IndexedRecord nested) {
+        sha256.update(RECORD);
+        length(nested.getSchema().getFields().size());
+        for (Schema.Field field : nested.getSchema().getFields()) {
+          text(field.name());
+          value(nested.get(field.pos()));
+        }
+      } else if (value instanceof Map<?, ?> map) {
+        sha256.update(MAP);
+        length(map.size());
+        Map<String, Object> sorted = new TreeMap<>();
+        map.forEach((key, entry) -> sorted.put(String.valueOf(key), entry));
+        sorted.forEach((key, entry) -> {
+          text(key);
+          value(entry);
+        });
+      } else if (value instanceof List<?> list) {
+        sha256.update(LIST);
+        length(list.size());
+        list.forEach(this::value);
+      } else if (value instanceof BigDecimal decimal) {
+        tagged(DECIMAL, decimal.stripTrailingZeros().toPlainString());
+      } else if (value instanceof ByteBuffer bytes) {
+        sha256.update(BYTES);
+        length(bytes.remaining());
+        sha256.update(bytes.duplicate());
+      } else {
+        tagged(OTHER, value.toString());
+      }
+    }
+
+    void text(String text) {
+      tagged(TEXT, text);
+    }
+
+    private void tagged(byte tag, String text) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      sha256.update(tag);
+      length(bytes.length);
+      sha256.update(bytes);
+    }
+
+    private void length(int length) {
+      sha256.update((byte) (length >>> 24));
+      sha256.update((byte) (length >>> 16));
+      sha256.update((byte) (length >>> 8));
+      sha256.update((byte) length);
     }
   }
 }
