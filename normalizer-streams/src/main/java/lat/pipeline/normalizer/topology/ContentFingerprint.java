@@ -1,5 +1,6 @@
 package lat.pipeline.normalizer.topology;
 
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +24,7 @@ import org.apache.avro.generic.IndexedRecord;
  * <p>Each value goes into the hash with a tag for its kind and the length of its text, so no value
  * can spell another split of the fields (a name holding {@code ;} or an attribute holding {@code ,})
  * and a missing value differs from the text {@code null}: records that say different things never
- * share a fingerprint, which would drop a real change as a no-op. The hash is fed directly, without
- * building the text first.
+ * share a fingerprint, which would drop a real change as a no-op.
  */
 public final class ContentFingerprint {
 
@@ -45,7 +45,7 @@ public final class ContentFingerprint {
         digest.value(record.get(field.pos()));
       }
     }
-    return HexFormat.of().formatHex(digest.sha256.digest());
+    return HexFormat.of().formatHex(digest.sha256());
   }
 
   /**
@@ -60,7 +60,7 @@ public final class ContentFingerprint {
     };
   }
 
-  /** SHA-256 over tagged values: a tag byte, then a length, then the content. */
+  /** SHA-256 over tagged values: a tag byte, then a length, then the content, gathered and hashed once. */
   private static final class Digest {
     private static final byte NULL = 0;
     private static final byte TEXT = 1;
@@ -71,30 +71,22 @@ public final class ContentFingerprint {
     private static final byte BYTES = 6;
     private static final byte OTHER = 7;
 
-    final MessageDigest sha256;
-
-    Digest() {
-      try {
-        sha256 = MessageDigest.getInstance("SHA-256");
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    private final ByteArrayOutputStream content = new ByteArrayOutputStream(512);
 
     void value(Object value) {
       if (value == null) {
-        sha256.update(NULL);
+        content.write(NULL);
       } else if (value instanceof CharSequence text) {
         tagged(TEXT, text.toString());
       } else if (value instanceof IndexedRecord nested) {
-        sha256.update(RECORD);
+        content.write(RECORD);
         length(nested.getSchema().getFields().size());
         for (Schema.Field field : nested.getSchema().getFields()) {
           text(field.name());
           value(nested.get(field.pos()));
         }
       } else if (value instanceof Map<?, ?> map) {
-        sha256.update(MAP);
+        content.write(MAP);
         length(map.size());
         Map<String, Object> sorted = new TreeMap<>();
         map.forEach((key, entry) -> sorted.put(String.valueOf(key), entry));
@@ -103,15 +95,17 @@ public final class ContentFingerprint {
           value(entry);
         });
       } else if (value instanceof List<?> list) {
-        sha256.update(LIST);
+        content.write(LIST);
         length(list.size());
         list.forEach(this::value);
       } else if (value instanceof BigDecimal decimal) {
         tagged(DECIMAL, decimal.stripTrailingZeros().toPlainString());
       } else if (value instanceof ByteBuffer bytes) {
-        sha256.update(BYTES);
-        length(bytes.remaining());
-        sha256.update(bytes.duplicate());
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        content.write(BYTES);
+        length(copy.length);
+        content.writeBytes(copy);
       } else {
         tagged(OTHER, value.toString());
       }
@@ -121,18 +115,26 @@ public final class ContentFingerprint {
       tagged(TEXT, text);
     }
 
+    byte[] sha256() {
+      try {
+        return MessageDigest.getInstance("SHA-256").digest(content.toByteArray());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
     private void tagged(byte tag, String text) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      sha256.update(tag);
+      content.write(tag);
       length(bytes.length);
-      sha256.update(bytes);
+      content.writeBytes(bytes);
     }
 
     private void length(int length) {
-      sha256.update((byte) (length >>> 24));
-      sha256.update((byte) (length >>> 16));
-      sha256.update((byte) (length >>> 8));
-      sha256.update((byte) length);
+      content.write(length >>> 24);
+      content.write(length >>> 16);
+      content.write(length >>> 8);
+      content.write(length);
     }
   }
 }
