@@ -3,17 +3,21 @@ package lat.pipeline.normalizer.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import lat.pipeline.normalizer.mapping.CanonicalEntity;
+import lat.pipeline.normalizer.mapping.Fixtures;
+import lat.pipeline.normalizer.mapping.MappingAssertions;
+import lat.pipeline.normalizer.mapping.RawEvent;
+import lat.pipeline.normalizer.mapping.TestEvents;
+import lat.pipeline.normalizer.providers.alegra.AlegraMapper;
 import lat.pipeline.schemas.CanonicalClasses;
 import lat.pipeline.schemas.canonical.Action;
-import lat.pipeline.schemas.canonical.Completeness;
 import lat.pipeline.schemas.canonical.Customer;
-import lat.pipeline.schemas.canonical.Metadata;
-import lat.pipeline.schemas.canonical.Money;
 import lat.pipeline.schemas.canonical.Price;
+import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +26,9 @@ import org.junit.jupiter.api.Test;
  * records that say different things must never share one: a shared fingerprint drops a real change.
  */
 class ContentFingerprintTest {
+
+  private static final String ALEGRA_CLIENT = "new-client.json";
+  private static final String ALEGRA_ITEM = "new-item.json";
 
   @BeforeAll
   static void trustTheCanonicalClasses() {
@@ -50,7 +57,8 @@ class ContentFingerprintTest {
   @Test
   void whereTheRecordCameFromAndTheKindOfUpdateAreNoChange() {
     Customer first = customer(c -> c.setLegalName("Ana"));
-    Customer redelivered = customer(c -> c.setLegalName("Ana").setAttributes(Map.of()));
+    first.getMetadata().setAction(Action.UPDATED);
+    Customer redelivered = customer(c -> c.setLegalName("Ana"));
     redelivered.getMetadata().setEventId("another-delivery");
     redelivered.getMetadata().setRawOffset(99);
     redelivered.getMetadata().setAction(Action.DEACTIVATED);
@@ -63,10 +71,10 @@ class ContentFingerprintTest {
 
   @Test
   void mapOrderAndTrailingZerosOfAnAmountAreNoChange() {
-    java.util.LinkedHashMap<String, String> oneOrder = new java.util.LinkedHashMap<>();
+    LinkedHashMap<String, String> oneOrder = new LinkedHashMap<>();
     oneOrder.put("a", "1");
     oneOrder.put("b", "2");
-    java.util.LinkedHashMap<String, String> otherOrder = new java.util.LinkedHashMap<>();
+    LinkedHashMap<String, String> otherOrder = new LinkedHashMap<>();
     otherOrder.put("b", "2");
     otherOrder.put("a", "1");
     assertThat(fingerprint(customer(c -> c.setAttributes(oneOrder))))
@@ -75,32 +83,25 @@ class ContentFingerprintTest {
     assertThat(fingerprint(price(new BigDecimal("2500.5")))).isNotEqualTo(fingerprint(price(new BigDecimal("2500"))));
   }
 
-  private static String fingerprint(org.apache.avro.specific.SpecificRecord record) {
+  private static String fingerprint(SpecificRecord record) {
     return ContentFingerprint.of(record);
   }
 
+  /** The customer of Alegra's new-client sample, as the mapper makes it, with some fields changed. */
   private static Customer customer(UnaryOperator<Customer.Builder> fields) {
-    return fields.apply(Customer.newBuilder().setMetadata(metadata()).setId("774")).build();
+    return fields.apply(Customer.newBuilder((Customer) first(ALEGRA_CLIENT, CanonicalEntity.CUSTOMER))).build();
   }
 
+  /** The first price of Alegra's new-item sample, with its net amount changed. */
   private static Price price(BigDecimal amount) {
-    return Price.newBuilder().setMetadata(metadata()).setProductId("865").setPriceListId("1")
-        .setNet(Money.newBuilder().setAmount(amount).setCurrency("CLP").build()).build();
+    Price price = Price.newBuilder((Price) first(ALEGRA_ITEM, CanonicalEntity.PRICE)).build();
+    price.getNet().setAmount(amount);
+    return price;
   }
 
-  private static Metadata metadata() {
-    return Metadata.newBuilder()
-        .setEventId("delivery-1")
-        .setProvider("alegra")
-        .setTenant("acme")
-        .setSourceEventType("alegra.webhook")
-        .setAction(Action.UPDATED)
-        .setReceivedAt(Instant.parse("2026-12-01T10:00:00Z"))
-        .setRawTopic("raw.alegra")
-        .setRawPartition(0)
-        .setRawOffset(1)
-        .setCompleteness(Completeness.SNAPSHOT)
-        .setMappingVersion(3)
-        .build();
+  private static SpecificRecord first(String sample, CanonicalEntity entity) {
+    RawEvent event = TestEvents.raw("alegra", TestEvents.genericType("alegra"), Fixtures.read(Fixtures.shared("alegra", sample)));
+    return MappingAssertions.mapped(new AlegraMapper(TestEvents.SETTINGS).map(event)).stream()
+        .filter(record -> record.entity() == entity).findFirst().orElseThrow().value();
   }
 }
