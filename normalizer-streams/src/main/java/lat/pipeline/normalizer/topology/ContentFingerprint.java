@@ -1,11 +1,11 @@
 package lat.pipeline.normalizer.topology;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -71,22 +71,24 @@ public final class ContentFingerprint {
     private static final byte BYTES = 6;
     private static final byte OTHER = 7;
 
-    private final ByteArrayOutputStream content = new ByteArrayOutputStream(512);
+    /** Grown as needed; not a ByteArrayOutputStream, whose every one-byte write takes a lock. */
+    private byte[] content = new byte[1024];
+    private int size;
 
     void value(Object value) {
       if (value == null) {
-        content.write(NULL);
+        write(NULL);
       } else if (value instanceof CharSequence text) {
         tagged(TEXT, text.toString());
       } else if (value instanceof IndexedRecord nested) {
-        content.write(RECORD);
+        write(RECORD);
         length(nested.getSchema().getFields().size());
         for (Schema.Field field : nested.getSchema().getFields()) {
           text(field.name());
           value(nested.get(field.pos()));
         }
       } else if (value instanceof Map<?, ?> map) {
-        content.write(MAP);
+        write(MAP);
         length(map.size());
         Map<String, Object> sorted = new TreeMap<>();
         map.forEach((key, entry) -> sorted.put(String.valueOf(key), entry));
@@ -95,7 +97,7 @@ public final class ContentFingerprint {
           value(entry);
         });
       } else if (value instanceof List<?> list) {
-        content.write(LIST);
+        write(LIST);
         length(list.size());
         list.forEach(this::value);
       } else if (value instanceof BigDecimal decimal) {
@@ -103,9 +105,9 @@ public final class ContentFingerprint {
       } else if (value instanceof ByteBuffer bytes) {
         byte[] copy = new byte[bytes.remaining()];
         bytes.duplicate().get(copy);
-        content.write(BYTES);
+        write(BYTES);
         length(copy.length);
-        content.writeBytes(copy);
+        write(copy);
       } else {
         tagged(OTHER, value.toString());
       }
@@ -117,7 +119,9 @@ public final class ContentFingerprint {
 
     byte[] sha256() {
       try {
-        return MessageDigest.getInstance("SHA-256").digest(content.toByteArray());
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        sha256.update(content, 0, size);
+        return sha256.digest();
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }
@@ -125,16 +129,34 @@ public final class ContentFingerprint {
 
     private void tagged(byte tag, String text) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      content.write(tag);
+      write(tag);
       length(bytes.length);
-      content.writeBytes(bytes);
+      write(bytes);
     }
 
     private void length(int length) {
-      content.write(length >>> 24);
-      content.write(length >>> 16);
-      content.write(length >>> 8);
-      content.write(length);
+      ensureRoom(4);
+      content[size++] = (byte) (length >>> 24);
+      content[size++] = (byte) (length >>> 16);
+      content[size++] = (byte) (length >>> 8);
+      content[size++] = (byte) length;
+    }
+
+    private void write(byte tag) {
+      ensureRoom(1);
+      content[size++] = tag;
+    }
+
+    private void write(byte[] bytes) {
+      ensureRoom(bytes.length);
+      System.arraycopy(bytes, 0, content, size, bytes.length);
+      size += bytes.length;
+    }
+
+    private void ensureRoom(int more) {
+      if (size + more > content.length) {
+        content = Arrays.copyOf(content, Math.max(content.length * 2, size + more));
+      }
     }
   }
 }
