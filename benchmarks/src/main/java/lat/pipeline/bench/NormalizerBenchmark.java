@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import lat.pipeline.config.Env;
 import lat.pipeline.dev.Ports;
+import lat.pipeline.dev.ScratchDirectory;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.registry.RegistryProcess;
 import lat.pipeline.kafka.CanonicalRegistry;
@@ -64,23 +65,23 @@ public final class NormalizerBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = Options.parse(args);
-    int events = Integer.parseInt(options.getOrDefault("events", "50000"));
+    int events = Integer.parseInt(options.getOrDefault("events", "400000"));
     int latencyRequests = Integer.parseInt(options.getOrDefault("latency-requests", "5000"));
     int latencyRate = Integer.parseInt(options.getOrDefault("latency-rate", "1000"));
-    Path data = Files.createTempDirectory("bench-normalizer");
-    try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free(), "1g");
-         RegistryProcess registry = RegistryProcess.start(Ports.free(), null, data.resolve("registry"))) {
+    try (ScratchDirectory scratch = ScratchDirectory.create("bench-normalizer");
+         KafkaBroker broker = KafkaBroker.start(scratch.resolve("kafka"), Ports.free(), Ports.free(), "1g");
+         RegistryProcess registry = RegistryProcess.start(Ports.free(), null, scratch.resolve("registry"))) {
       Map<String, String> env = new HashMap<>(Map.of(
           "KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
           "SCHEMA_REGISTRY_URL", registry.baseUrl(),
           "TOPIC_PARTITIONS", "2",
-          "NORMALIZER_STATE_DIR", data.resolve("state").toString(),
+          "NORMALIZER_STATE_DIR", scratch.resolve("state").toString(),
           "NORMALIZER_HEALTH_PORT", "0",
           "RECEIVER_HOST", "127.0.0.1",
           "RECEIVER_PORT", "0",
           "WEBHOOK_TOKENS", "alegra:bench=bench-token-0123456789",
-          "WEBHOOK_SECRETS_DIR", data.resolve("no-secrets").toString(),
-          "RECEIVER_SPOOL_DIR", data.resolve("spool").toString()));
+          "WEBHOOK_SECRETS_DIR", scratch.resolve("no-secrets").toString(),
+          "RECEIVER_SPOOL_DIR", scratch.resolve("spool").toString()));
       System.out.printf("Normalizer benchmark: %d raw events, %d cores%n", events, Runtime.getRuntime().availableProcessors());
 
       try (ReceiverService receiver = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start()) {

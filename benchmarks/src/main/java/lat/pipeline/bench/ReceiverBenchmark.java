@@ -19,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lat.pipeline.config.Env;
 import lat.pipeline.dev.Ports;
+import lat.pipeline.dev.ScratchDirectory;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.testing.Fixtures;
 import lat.pipeline.kafka.KafkaClients;
@@ -84,12 +85,12 @@ public final class ReceiverBenchmark {
           wrk.isPresent() ? wrk.get().run(name, url, payload, duration) : jvmLoad.run(name, url, payload, duration));
     }
 
-    Path dataDir = Files.createTempDirectory("bench-kafka");
     Javalin bare = Javalin.create(config -> config.showJavalinBanner = false)
         .post("/bare", ctx -> { ctx.bodyAsBytes(); ctx.contentType("application/json").result("{\"id\":\"x\"}"); })
         .start("127.0.0.1", 0);
-    try (KafkaBroker broker = KafkaBroker.start(dataDir, Ports.free(), Ports.free(), "1g");
-         ReceiverService receiver = startedAfterRawTopicsLed(broker, dataDir);
+    try (ScratchDirectory scratch = ScratchDirectory.create("bench-kafka");
+         KafkaBroker broker = KafkaBroker.start(scratch.path(), Ports.free(), Ports.free(), "1g");
+         ReceiverService receiver = startedAfterRawTopicsLed(broker, scratch.path());
          RawIds stored = new RawIds(broker.clients())) {
       URI bareUrl = URI.create("http://127.0.0.1:" + bare.port() + "/bare");
       URI receiverUrl = URI.create("http://127.0.0.1:" + receiver.port() + "/webhooks/alegra/bench?token=bench-token-0123456789");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import lat.pipeline.dev.Ports;
+import lat.pipeline.dev.ScratchDirectory;
 import lat.pipeline.dev.kafka.KafkaBroker;
 import lat.pipeline.dev.registry.RegistryProcess;
 import lat.pipeline.kafka.KafkaClients;
@@ -49,9 +50,9 @@ public final class ReplayBenchmark {
 
   public static void main(String[] args) throws Exception {
     int events = Integer.parseInt(Options.parse(args).getOrDefault("events", "1000000"));
-    Path data = Files.createTempDirectory("bench-replay");
-    try (KafkaBroker broker = KafkaBroker.start(data.resolve("kafka"), Ports.free(), Ports.free(), "1g");
-         RegistryProcess registry = RegistryProcess.start(Ports.free(), null, data.resolve("registry"))) {
+    try (ScratchDirectory scratch = ScratchDirectory.create("bench-replay");
+         KafkaBroker broker = KafkaBroker.start(scratch.resolve("kafka"), Ports.free(), Ports.free(), "1g");
+         RegistryProcess registry = RegistryProcess.start(Ports.free(), null, scratch.resolve("registry"))) {
       try (Admin admin = broker.clients().admin(Map.of())) {
         TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
       }

