@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import lat.pipeline.kafka.KafkaClients;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.TopicPartition;
  * where each partition ended when the read started), then stops: a bounded read that never chases
  * new records. Only committed records are read, as any consumer of the normalizer's transactional
  * output would. Several topics are read by one consumer, in one pass: each partition in order,
- * partitions interleaved.
+ * partitions interleaved; {@link #split} shares the partitions out among several reads.
  */
 final class BoundedRead {
 
@@ -27,22 +28,36 @@ final class BoundedRead {
   private final List<String> topics;
   private final Instant from;
   private final Instant to;
+  /** This read takes the partitions whose number leaves remainder {@code share} divided by {@code shares}. */
+  private final int share;
+  private final int shares;
 
-  private BoundedRead(KafkaClients kafka, List<String> topics, Instant from, Instant to) {
+  private BoundedRead(KafkaClients kafka, List<String> topics, Instant from, Instant to, int share, int shares) {
     this.kafka = kafka;
     this.topics = topics;
     this.from = from;
     this.to = to;
+    this.share = share;
+    this.shares = shares;
   }
 
   /** {@code from} null: from the beginning; {@code to} null: up to the end at start. */
   static BoundedRead of(KafkaClients kafka, String topic, Instant from, Instant to) {
-    return new BoundedRead(kafka, List.of(topic), from, to);
+    return new BoundedRead(kafka, List.of(topic), from, to, 0, 1);
   }
 
   /** All of each topic, from the beginning up to the end at start. */
   static BoundedRead ofAll(KafkaClients kafka, List<String> topics) {
-    return new BoundedRead(kafka, topics, null, null);
+    return new BoundedRead(kafka, topics, null, null, 0, 1);
+  }
+
+  /**
+   * This read as {@code reads} reads of the same window, each over its share of the partitions, to be
+   * read at once: each partition is still read in order by one of them. More reads than partitions
+   * leave some with nothing to read.
+   */
+  List<BoundedRead> split(int reads) {
+    return IntStream.range(0, reads).mapToObj(i -> new BoundedRead(kafka, topics, from, to, i, reads)).toList();
   }
 
   void forEach(Consumer<ConsumerRecord<String, byte[]>> action) {
@@ -53,7 +68,11 @@ final class BoundedRead {
         ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
     try (KafkaConsumer<String, byte[]> consumer = kafka.bytesConsumer(config)) {
       List<TopicPartition> partitions = topics.stream().flatMap(topic -> consumer.partitionsFor(topic).stream())
+          .filter(info -> info.partition() % shares == share)
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+      if (partitions.isEmpty()) {
+        return;
+      }
       consumer.assign(partitions);
       Map<TopicPartition, Long> start = offsetsAt(consumer, partitions, from, consumer.beginningOffsets(partitions));
       Map<TopicPartition, Long> endNow = consumer.endOffsets(partitions);

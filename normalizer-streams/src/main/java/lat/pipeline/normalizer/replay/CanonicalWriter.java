@@ -51,14 +51,14 @@ final class CanonicalWriter implements AutoCloseable {
   void write(NormalizationPath.Outcome outcome, Source source, Replay.Counts counts) {
     if (outcome instanceof NormalizationPath.DeadLetter dead) {
       deadLetter(source, dead.step(), dead.reason());
-      counts.deadLettered++;
+      counts.deadLettered();
     } else if (outcome instanceof NormalizationPath.Records records) {
-      counts.unchanged += records.skipped().size();
+      counts.unchanged(records.skipped().size());
       for (CanonicalRecord record : records.emit()) {
         if (write(record, source)) {
-          counts.emitted++;
+          counts.emitted();
         } else {
-          counts.deadLettered++;
+          counts.deadLettered();
         }
       }
     }

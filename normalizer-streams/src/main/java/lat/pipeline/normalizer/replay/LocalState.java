@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
 import lat.pipeline.kafka.KafkaClients;
 import lat.pipeline.normalizer.mapping.CanonicalEntity;
@@ -36,7 +37,8 @@ import org.rocksdb.WriteOptions;
  * updated as records are emitted; the variant table; the prices and stock emitted for each product
  * (so that a deletion the replay emits retracts them, as the topology's {@code <provider>-dependents}
  * store does); and the event ids seen, forgotten after the dedupe retention as in the topology.
- * Deleted on close.
+ * Deleted on close. Replay's workers share it: each key names one tenant, and a tenant's raw records
+ * are on one partition, read by one worker, so no two workers touch the same key.
  */
 final class LocalState implements NormalizationPath.State, AutoCloseable {
 
@@ -57,7 +59,7 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
   private final WriteOptions writes;
   private final RocksDB db;
   private final long retentionMillis;
-  private long entities;
+  private final LongAdder entities = new LongAdder();
 
   LocalState(Duration retention) {
     try {
@@ -99,7 +101,7 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
 
   /** Entities written to the store, counting one updated twice twice: for the progress line. */
   long entitiesWritten() {
-    return entities;
+    return entities.sum();
   }
 
   @Override
@@ -121,7 +123,7 @@ final class LocalState implements NormalizationPath.State, AutoCloseable {
 
   @Override
   public void emitted(String entityKey, LastEmitted last) {
-    entities++;
+    entities.increment();
     put(key(EMITTED, entityKey), last.encode().getBytes(StandardCharsets.UTF_8));
   }
 

@@ -77,7 +77,7 @@ public final class Redrive {
         for (ConsumerRecord<String, byte[]> deadLetter : consumer.poll(Duration.ofMillis(500))) {
           Long stop = remaining.get(new TopicPartition(deadLetter.topic(), deadLetter.partition()));
           if (stop != null && deadLetter.offset() < stop) {
-            counts.read++;
+            counts.read();
             redriveOne(deadLetter, state, writer, counts);
             counts.report(progress);
           }
@@ -110,7 +110,7 @@ public final class Redrive {
         Replay.Counts counts = new Replay.Counts();
         ConsumerRecord<String, byte[]> deadLetter = readAt(consumer, new TopicPartition(Topics.DLQ_NORMALIZER.name(), one.partition()), one.offset());
         if (deadLetter != null) {
-          counts.read++;
+          counts.read();
           redriveOne(deadLetter, state, writer, counts);
         }
         outcomes.put(one, counts.summary());
@@ -149,7 +149,7 @@ public final class Redrive {
     NormalizationPath path = sourceTopic == null ? null : pathsByRawTopic.get(sourceTopic);
     if (path == null) {
       writer.deadLetter(source, "redrive", "No mapper reads " + sourceTopic + "; re-drive does not apply");
-      counts.deadLettered++;
+      counts.deadLettered();
       return;
     }
     writer.write(path.normalize(raw, state), source, counts);
