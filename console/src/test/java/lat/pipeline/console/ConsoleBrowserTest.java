@@ -54,6 +54,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},
@@ -298,6 +300,8 @@ class ConsoleBrowserTest {
     if (browser.getCurrentUrl().endsWith("/login")) {
       browser.findElement(By.id("token")).sendKeys(OPERATOR_TOKEN);
       browser.findElement(By.id("sign-in")).click();
+      // The click returns before the redirect has loaded the overview: wait for it, not for luck.
+      new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.titleContains("Overview"));
     }
     assertThat(browser.getTitle()).startsWith("Overview");
   }
