@@ -110,7 +110,7 @@ public final class RawRecords {
    * Instant.parse} then reads. Every record the normalizer and replay read has this header, and
    * {@code Instant.parse} took a twelfth of the time they spent on one.
    */
-  static Instant asWritten(String time) {
+  private static Instant asWritten(String time) {
     int length = time.length();
     if (length < 20 || length > 30 || length == 21 || time.charAt(length - 1) != 'Z'
         || time.charAt(4) != '-' || time.charAt(7) != '-' || time.charAt(10) != 'T'

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * Reads the records of one or more topics received from a time (or the beginning) up to a time (or
@@ -88,6 +89,10 @@ final class BoundedRead {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
           TopicPartition partition = new TopicPartition(record.topic(), record.partition());
           Long stop = remaining.get(partition);
+          if (Thread.currentThread().isInterrupted()) {
+            // A replay stopping its other workers after one failed: stop between records, not after the batch.
+            throw new InterruptException("The bounded read of " + partitions + " was interrupted");
+          }
           if (stop != null && record.offset() < stop) {
             action.accept(record);
           }

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -98,7 +99,10 @@ public final class Replay {
     });
   }
 
-  /** Runs every task on its own thread; the first failure stops the others and is thrown. */
+  /**
+   * Runs every task on its own thread; the first failure stops the others and is thrown once they
+   * have stopped, so that no worker still uses the local store or the writer as they close.
+   */
   private static void inParallel(List<Runnable> tasks) {
     ExecutorService pool = Executors.newFixedThreadPool(tasks.size(), runnable -> {
       Thread thread = new Thread(runnable, "replay-worker");
@@ -118,6 +122,24 @@ public final class Replay {
       throw new IllegalStateException("Replay interrupted", e);
     } finally {
       pool.shutdownNow();
+      awaitStopped(pool);
+    }
+  }
+
+  /** Waits however long the workers take to see the interrupt (each looks for it between records). */
+  private static void awaitStopped(ExecutorService pool) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (pool.awaitTermination(1, TimeUnit.SECONDS)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -1,6 +1,7 @@
 package lat.pipeline.normalizer.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,6 +15,9 @@ import java.util.stream.IntStream;
 import lat.pipeline.dev.testing.SharedKafka;
 import lat.pipeline.dev.testing.SharedRegistry;
 import lat.pipeline.kafka.CanonicalRegistry;
+import lat.pipeline.normalizer.mapping.MappingResult;
+import lat.pipeline.normalizer.mapping.ProviderMapper;
+import lat.pipeline.normalizer.mapping.RawEvent;
 import lat.pipeline.normalizer.mapping.TestEvents;
 import lat.pipeline.normalizer.providers.ProviderMappers;
 import lat.pipeline.provisioning.TopicProvisioner;
@@ -27,7 +31,10 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Replay's workers share the raw topic's partitions out: every record is replayed, each entity's in order. */
+/**
+ * Replay's workers share the raw topic's partitions out: every record is replayed, each entity's in
+ * order, and one worker's failure stops the replay.
+ */
 @ExtendWith({SharedKafka.class, SharedRegistry.class})
 class ParallelReplayTest {
 
@@ -35,22 +42,10 @@ class ParallelReplayTest {
 
   @Test
   void twoWorkersOverTwoPartitionsEmitEveryVersionOfEachEntityInItsOrder() throws Exception {
-    try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
-      TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
-    }
-    CanonicalRegistry registry = new CanonicalRegistry(SharedRegistry.registry().baseUrl());
-    registry.registerCanonicalSchemas();
-    Topics.configureCanonicalSerdes(registry.serdeConfig());
+    prepareTopicsAndSerdes();
     List<String> tenants = tenantsOnEachPartition(3);
     Instant from = Instant.now();
-    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Topics.RAW_ALEGRA, Map.of())) {
-      for (int version = 1; version <= VERSIONS; version++) {
-        for (String tenant : tenants) {
-          producer.send(RawRecords.record(Topics.RAW_ALEGRA, new RawRecords.Raw(UUID.randomUUID().toString(), "alegra", tenant,
-              "alegra.webhook", Instant.now(), "application/json", false, Map.of(), client(version))));
-        }
-      }
-    }
+    produce(tenants, VERSIONS);
 
     Replay.Summary summary = new Replay(SharedKafka.broker().clients(), Duration.ofDays(7), 2, line -> {})
         .run(ProviderMappers.forProvider("alegra", TestEvents.SETTINGS).orElseThrow(),
@@ -62,6 +57,55 @@ class ParallelReplayTest {
     Map<String, List<String>> names = namesByTenant(tenants);
     List<String> inOrder = IntStream.rangeClosed(1, VERSIONS).mapToObj(ParallelReplayTest::name).toList();
     tenants.forEach(tenant -> assertThat(names.get(tenant)).as(tenant).isEqualTo(inOrder));
+  }
+
+  @Test
+  void aWorkerThatFailsStopsTheReplayAndItsFailureIsThrown() throws Exception {
+    prepareTopicsAndSerdes();
+    List<String> tenants = tenantsOnEachPartition(1);
+    String failing = tenants.get(0);
+    Instant from = Instant.now();
+    produce(tenants, VERSIONS);
+    ProviderMapper alegra = ProviderMappers.forProvider("alegra", TestEvents.SETTINGS).orElseThrow();
+    ProviderMapper failsOnOneTenant = new ProviderMapper() {
+      @Override
+      public String provider() {
+        return alegra.provider();
+      }
+
+      @Override
+      public MappingResult map(RawEvent event) {
+        if (event.tenant().equals(failing)) {
+          throw new IllegalStateException("a mapper bug on " + failing);
+        }
+        return alegra.map(event);
+      }
+    };
+
+    assertThatThrownBy(() -> new Replay(SharedKafka.broker().clients(), Duration.ofDays(7), 2, line -> {})
+        .run(failsOnOneTenant, new Replay.Window("alegra", null, from, null)))
+        .isInstanceOf(IllegalStateException.class).hasMessage("a mapper bug on " + failing);
+  }
+
+  private static void prepareTopicsAndSerdes() throws Exception {
+    try (Admin admin = SharedKafka.broker().clients().admin(Map.of())) {
+      TopicProvisioner.ensure(admin, Topics.all(), new TopicSettings(2, (short) 1, -1, 604_800_000L));
+    }
+    CanonicalRegistry registry = new CanonicalRegistry(SharedRegistry.registry().baseUrl());
+    registry.registerCanonicalSchemas();
+    Topics.configureCanonicalSerdes(registry.serdeConfig());
+  }
+
+  /** Versions 1 to {@code versions} of client 1 of each tenant, the tenants' records interleaved. */
+  private static void produce(List<String> tenants, int versions) {
+    try (KafkaProducer<String, byte[]> producer = SharedKafka.broker().clients().producer(Topics.RAW_ALEGRA, Map.of())) {
+      for (int version = 1; version <= versions; version++) {
+        for (String tenant : tenants) {
+          producer.send(RawRecords.record(Topics.RAW_ALEGRA, new RawRecords.Raw(UUID.randomUUID().toString(), "alegra", tenant,
+              "alegra.webhook", Instant.now(), "application/json", false, Map.of(), client(version))));
+        }
+      }
+    }
   }
 
   /** New tenants, {@code each} of them keyed onto each of raw.alegra's two partitions. */
