@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.ConnectionLimit;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,10 @@ public final class WebhookApp {
    */
   private static final Duration SHUTDOWN_IDLE_TIMEOUT = Duration.ofMillis(250);
 
+  /** Javalin's defaults for its Jetty pool. */
+  private static final int SERVER_THREADS_MIN = 8;
+  private static final int SERVER_THREADS_MAX = 250;
+
   private WebhookApp() {}
 
   public static Javalin create(
@@ -45,6 +50,9 @@ public final class WebhookApp {
       ReceiverMetrics metrics) {
     ReceiverConfig.Limits limits = config.limits();
     TrafficWatchdog watchdog = metrics.trafficWatchdog(config.silence(), Clock.systemUTC());
+    // Javalin's own pool, made here so that the answers can be written on it (see WebhookHandler).
+    QueuedThreadPool serverThreads = new QueuedThreadPool(SERVER_THREADS_MAX, SERVER_THREADS_MIN, 60_000);
+    serverThreads.setName("JettyServerThreadPool");
     WebhookHandler webhooks = new WebhookHandler(
         config.credentials(),
         new ClientAddress(limits.trustedProxies()),
@@ -54,11 +62,15 @@ public final class WebhookApp {
         metrics,
         watchdog,
         config.maxBodyBytes(),
-        config.retryAfterSeconds());
+        config.retryAfterSeconds(),
+        serverThreads);
     Javalin app =
         Javalin.create(javalin -> {
           javalin.showJavalinBanner = false;
           javalin.http.maxRequestSize = config.maxBodyBytes();
+          // The answers are a few bytes: checking each one for compression only costs time.
+          javalin.http.disableCompression();
+          javalin.jetty.threadPool = serverThreads;
           javalin.jetty.modifyHttpConfiguration(http -> {
             http.setRequestHeaderSize(limits.maxHeaderBytes());
             http.setMinRequestDataRate(limits.minRequestBytesPerSecond());

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.regex.Pattern;
 import lat.pipeline.receiver.auth.ClientAddress;
 import lat.pipeline.receiver.auth.CredentialStore;
@@ -50,6 +51,7 @@ final class WebhookHandler {
   private final TrafficWatchdog watchdog;
   private final int maxBodyBytes;
   private final String retryAfterSeconds;
+  private final Executor answers;
 
   WebhookHandler(
       CredentialStore credentials,
@@ -60,7 +62,8 @@ final class WebhookHandler {
       ReceiverMetrics metrics,
       TrafficWatchdog watchdog,
       int maxBodyBytes,
-      int retryAfterSeconds) {
+      int retryAfterSeconds,
+      Executor answers) {
     this.credentials = credentials;
     this.clientAddress = clientAddress;
     this.failedAuth = failedAuth;
@@ -70,6 +73,7 @@ final class WebhookHandler {
     this.watchdog = watchdog;
     this.maxBodyBytes = maxBodyBytes;
     this.retryAfterSeconds = Integer.toString(retryAfterSeconds);
+    this.answers = answers;
   }
 
   void receive(Context ctx) throws IOException {
@@ -123,7 +127,9 @@ final class WebhookHandler {
             Instant.now(),
             TraceContexts.of(ctx),
             body);
-    ctx.future(() -> publisher.publish(webhook).handle((durability, failure) -> {
+    // The acknowledgement arrives on the producer's one I/O thread: writing the answers of a whole
+    // batch there would hold up the next produce request, so they are written on the server's threads.
+    ctx.future(() -> publisher.publish(webhook).handleAsync((durability, failure) -> {
       Throwable error = failure instanceof CompletionException ? failure.getCause() : failure;
       if (error == null) {
         metrics.durable(provider, Duration.ofNanos(System.nanoTime() - started));
@@ -143,7 +149,7 @@ final class WebhookHandler {
             .json(Map.of("error", "The event could not be made durable; retry later"));
       }
       return null;
-    }));
+    }, answers));
   }
 
   /** A failed login: 429 while the caller (or everyone together) has used up its failures, else 401. */
