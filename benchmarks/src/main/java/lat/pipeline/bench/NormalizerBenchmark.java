@@ -51,8 +51,10 @@ import org.apache.kafka.common.TopicPartition;
  * a distinct Alegra client, so none is deduplicated away), next to a plain consumer reading the same
  * raw topic and to a hand-written at-least-once consume -> map -> produce loop with the same mapping
  * path and serdes (so the cost of exactly-once and Streams shows), with the issue's targets as
- * ratios of steady-state rates, and a profile of the stream threads (JFR); then the end-to-end latency from the receiver's answer to the canonical record being
- * committed (read_committed), at a steady request rate. Options: {@code --events N --latency-requests N --latency-rate N}.
+ * ratios of steady-state rates; then the end-to-end latency from the receiver's answer to the canonical
+ * record being committed (read_committed), at a steady request rate. Options: {@code --events N
+ * --latency-requests N --latency-rate N --profile true} (a profile of the stream threads, from JFR;
+ * off by default, since the recording slows the normalizer and not the readers it is compared with).
  */
 public final class NormalizerBenchmark {
 
@@ -66,6 +68,7 @@ public final class NormalizerBenchmark {
     int events = Integer.parseInt(options.getOrDefault("events", "400000"));
     int latencyRequests = Integer.parseInt(options.getOrDefault("latency-requests", "5000"));
     int latencyRate = Integer.parseInt(options.getOrDefault("latency-rate", "1000"));
+    boolean profiled = Boolean.parseBoolean(options.getOrDefault("profile", "false"));
     try (ScratchDirectory scratch = ScratchDirectory.create("bench-normalizer");
          KafkaBroker broker = KafkaBroker.start(scratch.resolve("kafka"), Ports.free(), Ports.free(), "1g");
          RegistryProcess registry = RegistryProcess.start(Ports.free(), null, scratch.resolve("registry"))) {
@@ -92,10 +95,12 @@ public final class NormalizerBenchmark {
 
         long started = System.nanoTime();
         env.put("NORMALIZER_APPLICATION_ID", "bench-normalizer");
-        try (StreamThreadProfile profile = new StreamThreadProfile();
+        try (StreamThreadProfile profile = profiled ? new StreamThreadProfile() : null;
              NormalizerService normalizer = new NormalizerService(NormalizerConfig.fromEnv(new Env(env)), () -> {}).start()) {
           Rate normalized = awaitCanonical(broker.clients(), events, started);
-          profile.print(15);
+          if (profile != null) {
+            profile.print(15);
+          }
           System.out.println();
           System.out.printf("%-52s %s%n", "plain consumer of raw.alegra", plain);
           System.out.printf("%-52s %s%n", "at-least-once consume -> map -> produce loop", loop);
