@@ -34,6 +34,8 @@ public final class KafkaBroker implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   public static final String ADMIN_USER = "admin";
   public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+  /** The log cleaner's dedupe buffer, small beside the smallest heap a test gives the broker (384 MiB). */
+  private static final long CLEANER_DEDUPE_BUFFER_BYTES = 16L << 20;
 
   /** What the SASL_SSL listener presents and who may administer it. */
   private record Secured(TestCertificates certificates, Path adminPasswordFile, String adminPassword) {}
@@ -244,6 +246,10 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("share.coordinator.state.topic.num.partitions", "1");
     // Consumer groups start at once instead of waiting for more members that never come.
     props.put("group.initial.rebalance.delay.ms", "0");
+    // Kafka's default is 128 MiB, a third of a 384 MiB test broker's heap, allocated anew whenever a
+    // dynamic cleaner setting restarts the cleaner: in one CI run the restart failed (OutOfMemoryError)
+    // and the broker never compacted again. The logs here are small; this still takes about 630,000 keys a pass.
+    props.put("log.cleaner.dedupe.buffer.size", Long.toString(CLEANER_DEDUPE_BUFFER_BYTES));
     try (var out = Files.newOutputStream(serverProperties())) {
       props.store(out, "Single-node KRaft broker for ./pipeline dev and tests");
     }
