@@ -53,8 +53,9 @@ import org.apache.kafka.common.TopicPartition;
  * path and serdes (so the cost of exactly-once and Streams shows), with the issue's targets as
  * ratios of steady-state rates; then the end-to-end latency from the receiver's answer to the canonical
  * record being committed (read_committed), at a steady request rate. Options: {@code --events N
- * --latency-requests N --latency-rate N --profile true} (a profile of the stream threads, from JFR;
- * off by default, since the recording slows the normalizer and not the readers it is compared with).
+ * --latency-requests N --latency-rate N --threads N --profile true}: {@code --threads} sets NORMALIZER_THREADS
+ * (the service's default otherwise); {@code --profile true} adds a profile of the stream threads, from JFR
+ * (off by default, since the recording slows the normalizer and not the readers it is compared with).
  */
 public final class NormalizerBenchmark {
 
@@ -69,6 +70,7 @@ public final class NormalizerBenchmark {
     int latencyRequests = Integer.parseInt(options.getOrDefault("latency-requests", "5000"));
     int latencyRate = Integer.parseInt(options.getOrDefault("latency-rate", "1000"));
     boolean profiled = Boolean.parseBoolean(options.getOrDefault("profile", "false"));
+    String threads = options.get("threads");
     try (ScratchDirectory scratch = ScratchDirectory.create("bench-normalizer");
          KafkaBroker broker = KafkaBroker.start(scratch.resolve("kafka"), Ports.free(), Ports.free(), "1g");
          RegistryProcess registry = RegistryProcess.start(Ports.free(), null, scratch.resolve("registry"))) {
@@ -83,7 +85,11 @@ public final class NormalizerBenchmark {
           "WEBHOOK_TOKENS", "alegra:bench=bench-token-0123456789",
           "WEBHOOK_SECRETS_DIR", scratch.resolve("no-secrets").toString(),
           "RECEIVER_SPOOL_DIR", scratch.resolve("spool").toString()));
-      System.out.printf("Normalizer benchmark: %d raw events, %d cores%n", events, Runtime.getRuntime().availableProcessors());
+      if (threads != null) {
+        env.put("NORMALIZER_THREADS", threads);
+      }
+      System.out.printf("Normalizer benchmark: %d raw events, %d cores, NORMALIZER_THREADS %s%n", events,
+          Runtime.getRuntime().availableProcessors(), threads == null ? "default" : threads);
 
       try (ReceiverService receiver = new ReceiverService(ReceiverConfig.fromEnv(new Env(env))).start()) {
         long produced = produceBacklog(broker.clients(), events);
