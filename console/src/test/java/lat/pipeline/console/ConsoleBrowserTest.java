@@ -356,6 +356,12 @@ class ConsoleBrowserTest {
       return done.getAsBoolean();
     } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException reloading) {
       return false;
+    } catch (org.openqa.selenium.WebDriverException e) {
+      // Chromium's driver reports an element the reload removed between finding and reading it as this "unknown error".
+      if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+        return false;
+      }
+      throw e;
     }
   }
 
